@@ -1,0 +1,540 @@
+//! The client of one service: its struct, constructor, and one method and options struct per
+//! operation. Every request is built through the hand-written `support` module, so the shared
+//! logic (encoding, checks, errors, polling) exists once and each method stays a short recipe.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{docs, ident, prose, type_tokens};
+use crate::ir::{
+    Body, FinalState, Format, Location, Operation, Param, PathPiece, Scope, Service, TypeRef,
+};
+
+/// `src/<service>/client.rs`.
+pub fn client_rs(service: &Service) -> TokenStream {
+    let mut support: BTreeSet<&str> = ["ClientCore", "ClientOptions", "Result"].into();
+    let mut models: BTreeSet<String> = BTreeSet::new();
+    let mut uses_regex = false;
+    let mut uses_params = false;
+    for op in &service.operations {
+        uses_params |= op.params.iter().any(|p| p.fixed.is_none());
+        uses_regex |= op
+            .params
+            .iter()
+            .any(|p| p.fixed.is_none() && p.constraints.pattern.is_some());
+        if !op.path.is_empty() {
+            support.insert("PathPart");
+        }
+        if let Some(body) = &op.body {
+            support.insert(match body.format {
+                Format::Json => "set_json_body",
+                Format::Xml => "set_xml_body",
+            });
+            collect_model(&body.ty, &mut models);
+        }
+        if let Some(result) = result_type(op) {
+            collect_model(result, &mut models);
+        }
+        if op.error.scope == Scope::Local {
+            models.insert(op.error.constant.clone());
+        }
+        if op.long_running.is_some() {
+            support.extend(["BodyFormat", "FinalState", "Poller"]);
+        } else {
+            support.insert("Response");
+            support.insert(
+                match op
+                    .success
+                    .first()
+                    .and_then(|s| s.ty.as_ref().map(|_| s.format))
+                {
+                    Some(Format::Json) => "decode_json",
+                    Some(Format::Xml) => "decode_xml",
+                    None => "decode_empty",
+                },
+            );
+        }
+    }
+    if uses_params {
+        support.insert("ParamSpec");
+    }
+    let support = support.iter().map(|s| ident(s));
+    let models = models.iter().map(|s| ident(s));
+    let regex_imports = uses_regex.then(|| {
+        quote! {
+            use std::sync::LazyLock;
+            use regex::Regex;
+        }
+    });
+    let client = ident(&service.client);
+    let client_doc = docs(&format!(
+        "Client for the {} management operations.\n\n{}\n\nCreate one per credential and reuse it: it holds the HTTP pipeline and the token cache.",
+        prose(&service.title),
+        prose(&service.docs)
+    ));
+    let host = &service.host;
+    let audience = &service.audience;
+    let audience_doc = format!(
+        " The token audience for [`Self::DEFAULT_ENDPOINT`]; the client requests the scope `{audience}/.default`."
+    );
+    let new_doc = docs(&format!(
+        "Creates a client that authenticates with `credential`.\n\nWith no options it calls `{host}`. Set [`ClientOptions::endpoint`] for a sovereign cloud or a test server; the token audience then follows the endpoint unless [`ClientOptions::audience`] says otherwise.\n\n# Errors\n\nFails when the endpoint is not an `https` URL."
+    ));
+    let methods = service.operations.iter().map(|op| method(service, op));
+    let options = service
+        .operations
+        .iter()
+        .map(|op| options_struct(service, op));
+    quote! {
+        //! The client and its per-method options.
+
+        use std::sync::Arc;
+        #regex_imports
+
+        use azure_core::credentials::TokenCredential;
+        use azure_core::http::{ClientMethodOptions, Method, Request, Url};
+
+        use super::models::{#(#models),*};
+        use crate::support::{#(#support),*};
+
+        #client_doc
+        #[derive(Clone, Debug)]
+        pub struct #client {
+            core: ClientCore,
+        }
+
+        impl #client {
+            /// The endpoint used when [`ClientOptions::endpoint`] is not set.
+            pub const DEFAULT_ENDPOINT: &'static str = #host;
+
+            #[doc = #audience_doc]
+            pub const DEFAULT_AUDIENCE: &'static str = #audience;
+
+            #new_doc
+            pub fn new(credential: Arc<dyn TokenCredential>, options: Option<ClientOptions>) -> Result<Self> {
+                let core = ClientCore::new(
+                    credential,
+                    options.unwrap_or_default(),
+                    Self::DEFAULT_ENDPOINT,
+                    Self::DEFAULT_AUDIENCE,
+                )?;
+                Ok(Self { core })
+            }
+
+            /// The endpoint this client sends requests to.
+            pub fn endpoint(&self) -> &Url {
+                self.core.endpoint()
+            }
+
+            #(#methods)*
+        }
+
+        #(#options)*
+    }
+}
+
+fn collect_model(ty: &TypeRef, out: &mut BTreeSet<String>) {
+    if let TypeRef::Model {
+        scope: Scope::Local,
+        name,
+    } = ty
+    {
+        out.insert(name.clone());
+    }
+}
+
+/// The model a caller finally gets: the body of the success response that has one.
+fn result_type(op: &Operation) -> Option<&TypeRef> {
+    op.success.iter().find_map(|s| s.ty.as_ref())
+}
+
+fn method(service: &Service, op: &Operation) -> TokenStream {
+    let name = ident(&op.method_name);
+    let options_name = ident(&op.options_name);
+    let doc = docs(&method_docs(service, op));
+    let args = op
+        .params
+        .iter()
+        .filter(|p| p.fixed.is_none() && p.required)
+        .map(|p| {
+            let arg = ident(&p.name);
+            quote! { #arg: &str, }
+        });
+    let body_arg = op.body.as_ref().filter(|b| b.required).map(|b| {
+        let ty = type_tokens(&b.ty, false);
+        quote! { parameters: &#ty, }
+    });
+    let statics = op
+        .params
+        .iter()
+        .filter(|p| p.fixed.is_none())
+        .map(param_static);
+    let url = url_expr(op);
+    let checks = op
+        .params
+        .iter()
+        .filter(|p| p.fixed.is_none() && p.location != Location::Path)
+        .map(param_check);
+    let http_method = ident(&http_method_variant(&op.http_method));
+    let headers = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Header)
+        .map(|p| {
+            let header = p.wire.to_ascii_lowercase();
+            match (&p.fixed, p.required) {
+                (Some(value), _) => quote! { request.insert_header(#header, #value); },
+                (None, true) => {
+                    let arg = ident(&p.name);
+                    quote! { request.insert_header(#header, #arg.to_string()); }
+                }
+                (None, false) => {
+                    let field = ident(&p.name);
+                    quote! {
+                        if let Some(value) = &options.#field {
+                            request.insert_header(#header, value.clone());
+                        }
+                    }
+                }
+            }
+        });
+    let body = op.body.as_ref().map(body_stmt);
+    let error_contract = error_contract_path(op);
+    match op.long_running {
+        Some(final_state) => {
+            let result = type_tokens(result_type(op).unwrap_or(&TypeRef::Any), false);
+            let final_state = match final_state {
+                FinalState::AzureAsyncOperation => quote! { FinalState::AzureAsyncOperation },
+                FinalState::Location => quote! { FinalState::Location },
+            };
+            let format = match op.success.iter().find(|s| s.ty.is_some()).map(|s| s.format) {
+                Some(Format::Xml) => quote! { BodyFormat::Xml },
+                _ => quote! { BodyFormat::Json },
+            };
+            quote! {
+                #doc
+                pub fn #name(
+                    &self,
+                    #(#args)*
+                    #body_arg
+                    options: Option<#options_name<'_>>,
+                ) -> Result<Poller<#result>> {
+                    #(#statics)*
+                    let options = options.unwrap_or_default();
+                    #url
+                    #(#checks)*
+                    let mut request = Request::new(url, Method::#http_method);
+                    #(#headers)*
+                    #body
+                    Ok(self.core.poller(
+                        options.method_options.context,
+                        request,
+                        &#error_contract,
+                        #final_state,
+                        #format,
+                    ))
+                }
+            }
+        }
+        None => {
+            let statuses = op
+                .success
+                .iter()
+                .map(|s| proc_macro2::Literal::u16_unsuffixed(s.status));
+            let success = op.success.first();
+            let (result, decode) = match success.and_then(|s| s.ty.as_ref().map(|t| (t, s.format)))
+            {
+                Some((ty, Format::Json)) => {
+                    (type_tokens(ty, false), quote! { decode_json(response) })
+                }
+                Some((ty, Format::Xml)) => {
+                    (type_tokens(ty, false), quote! { decode_xml(response) })
+                }
+                None => (quote! { () }, quote! { decode_empty(response) }),
+            };
+            quote! {
+                #doc
+                pub async fn #name(
+                    &self,
+                    #(#args)*
+                    #body_arg
+                    options: Option<#options_name<'_>>,
+                ) -> Result<Response<#result>> {
+                    #(#statics)*
+                    let options = options.unwrap_or_default();
+                    #url
+                    #(#checks)*
+                    let mut request = Request::new(url, Method::#http_method);
+                    #(#headers)*
+                    #body
+                    let response = self
+                        .core
+                        .send(&options.method_options.context, &mut request, &[#(#statuses),*], &#error_contract)
+                        .await?;
+                    #decode
+                }
+            }
+        }
+    }
+}
+
+fn http_method_variant(method: &str) -> String {
+    let lower = method.to_ascii_lowercase();
+    let mut chars = lower.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
+}
+
+fn error_contract_path(op: &Operation) -> TokenStream {
+    let constant = ident(&op.error.constant);
+    match op.error.scope {
+        Scope::Common => quote! { crate::common::#constant },
+        Scope::Local => quote! { #constant },
+    }
+}
+
+/// A `ParamSpec` static (and its pattern) for one parameter a caller supplies.
+fn param_static(p: &Param) -> TokenStream {
+    let spec = ident(&p.spec_static);
+    let wire = &p.wire;
+    let min = option_usize(p.constraints.min_length);
+    let max = option_usize(p.constraints.max_length);
+    match &p.constraints.pattern {
+        Some(pattern) => {
+            let pattern_static = ident(&format!("{}_PATTERN", p.spec_static));
+            quote! {
+                static #pattern_static: LazyLock<Regex> =
+                    LazyLock::new(|| Regex::new(#pattern).expect("pattern checked at generation time"));
+                static #spec: ParamSpec = ParamSpec {
+                    name: #wire,
+                    min_length: #min,
+                    max_length: #max,
+                    pattern: Some(&#pattern_static),
+                };
+            }
+        }
+        None => quote! {
+            static #spec: ParamSpec = ParamSpec {
+                name: #wire,
+                min_length: #min,
+                max_length: #max,
+                pattern: None,
+            };
+        },
+    }
+}
+
+fn option_usize(value: Option<u64>) -> TokenStream {
+    match value {
+        Some(v) => {
+            let v = v as usize;
+            quote! { Some(#v) }
+        }
+        None => quote! { None },
+    }
+}
+
+/// Checks a query or header parameter; path parameters are checked while the URL is built.
+fn param_check(p: &Param) -> TokenStream {
+    let spec = ident(&p.spec_static);
+    let name = ident(&p.name);
+    if p.required {
+        quote! { self.core.check(&#spec, #name)?; }
+    } else {
+        quote! {
+            if let Some(value) = &options.#name {
+                self.core.check(&#spec, value)?;
+            }
+        }
+    }
+}
+
+fn url_expr(op: &Operation) -> TokenStream {
+    let parts = op.path.iter().map(|piece| match piece {
+        PathPiece::Literal(text) => quote! { PathPart::Literal(#text) },
+        PathPiece::Param(index) => {
+            let p = &op.params[*index];
+            let spec = ident(&p.spec_static);
+            let arg = ident(&p.name);
+            quote! { PathPart::Param(&#spec, #arg) }
+        }
+    });
+    let fixed = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Query && p.fixed.is_some())
+        .map(|p| {
+            let wire = &p.wire;
+            let value = p.fixed.as_deref().unwrap_or_default();
+            quote! { (#wire, #value) }
+        });
+    let required = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Query && p.fixed.is_none() && p.required)
+        .map(|p| {
+            let wire = &p.wire;
+            let arg = ident(&p.name);
+            quote! { (#wire, #arg) }
+        });
+    let optional: Vec<_> = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Query && p.fixed.is_none() && !p.required)
+        .collect();
+    if optional.is_empty() {
+        quote! {
+            let url = self.core.url(&[#(#parts),*], &[#(#fixed,)* #(#required),*])?;
+        }
+    } else {
+        let pushes = optional.iter().map(|p| {
+            let wire = &p.wire;
+            let field = ident(&p.name);
+            quote! {
+                if let Some(value) = options.#field.as_deref() {
+                    query.push((#wire, value));
+                }
+            }
+        });
+        quote! {
+            let mut query: Vec<(&str, &str)> = vec![#(#fixed,)* #(#required),*];
+            #(#pushes)*
+            let url = self.core.url(&[#(#parts),*], &query)?;
+        }
+    }
+}
+
+fn body_stmt(body: &Body) -> TokenStream {
+    let value = if body.required {
+        quote! { parameters }
+    } else {
+        quote! { body }
+    };
+    let set = match (&body.format, &body.xml_root) {
+        (Format::Xml, Some((root, namespace))) => {
+            let namespace = match namespace {
+                Some(ns) => quote! { Some(#ns) },
+                None => quote! { None },
+            };
+            quote! { set_xml_body(&mut request, #value, #root, #namespace)?; }
+        }
+        _ => quote! { set_json_body(&mut request, #value)?; },
+    };
+    if body.required {
+        set
+    } else {
+        quote! {
+            if let Some(body) = &options.parameters {
+                #set
+            }
+        }
+    }
+}
+
+fn options_struct(service: &Service, op: &Operation) -> TokenStream {
+    let name = ident(&op.options_name);
+    let doc = format!(
+        " Options for [`{}::{}`].",
+        service.client,
+        op.method_name.trim_start_matches("r#")
+    );
+    let optional = op
+        .params
+        .iter()
+        .filter(|p| p.fixed.is_none() && !p.required)
+        .map(|p| {
+            let field = ident(&p.name);
+            let doc = docs(&prose(&p.docs));
+            quote! {
+                #doc
+                pub #field: Option<String>,
+            }
+        });
+    let body = op.body.as_ref().filter(|b| !b.required).map(|b| {
+        let doc = docs(&prose(&b.docs));
+        let ty = type_tokens(&b.ty, false);
+        quote! {
+            #doc
+            pub parameters: Option<#ty>,
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, Default)]
+        pub struct #name<'a> {
+            /// The context of the call: cancellation, tracing and per-call policies.
+            pub method_options: ClientMethodOptions<'a>,
+            #(#optional)*
+            #body
+        }
+    }
+}
+
+fn method_docs(service: &Service, op: &Operation) -> String {
+    let mut text = format!(
+        "{}\n\n`{} {}`",
+        prose(&op.docs),
+        op.http_method,
+        op.path_template
+    );
+    text.push_str("\n\n# Arguments\n");
+    for p in op.params.iter().filter(|p| p.fixed.is_none() && p.required) {
+        text.push_str(&format!(
+            "\n* `{}`: {}{}",
+            p.name.trim_start_matches("r#"),
+            prose(&one_line(&p.docs)),
+            constraint_text(p)
+        ));
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        text.push_str(&format!(
+            "\n* `parameters`: {}",
+            prose(&one_line(&body.docs))
+        ));
+    }
+    text.push_str("\n* `options`: optional parameters and the call's context.");
+    match op.long_running {
+        Some(_) => text.push_str(
+            "\n\n# Long-running\n\nThe operation may finish at once or continue on the service. The returned [`Poller`] sends nothing until it is awaited or polled; awaiting it follows the service's status until the final result, waiting as the service's `Retry-After` asks.",
+        ),
+        None => {
+            let status = op.success.first().map(|s| s.status).unwrap_or(200);
+            text.push_str(&format!("\n\n# Returns\n\nThe response of status {status}."));
+        }
+    }
+    text.push_str("\n\n# Errors\n\n[`ErrorKind::InvalidParameter`](crate::ErrorKind::InvalidParameter) when an argument breaks its documented constraints (nothing is sent); [`ErrorKind::Service`](crate::ErrorKind::Service) with the service's error code and message when it answers with an error status.");
+    if op.http_method == "POST" {
+        text.push_str(&format!(
+            "\n\n# Retries\n\nThe pipeline retries throttling and transient failures (408, 429, 500, 502, 503, 504), this POST included, so the service may run it more than once: a retried regeneration rotates the key again, and only the keys in the final response are valid. Set `client_options.retry` in [`ClientOptions`] to `RetryOptions::none()` to send it once. See [`{}`].",
+            service.client
+        ));
+    }
+    text
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn constraint_text(p: &Param) -> String {
+    let c = &p.constraints;
+    let mut rules = Vec::new();
+    match (c.min_length, c.max_length) {
+        (Some(min), Some(max)) => rules.push(format!("{min} to {max} characters")),
+        (Some(min), None) => rules.push(format!("at least {min} characters")),
+        (None, Some(max)) => rules.push(format!("at most {max} characters")),
+        (None, None) => {}
+    }
+    if let Some(pattern) = &c.pattern {
+        rules.push(format!("matching `{pattern}`"));
+    }
+    if rules.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", rules.join(", "))
+    }
+}

@@ -1,0 +1,93 @@
+//! `src/lib.rs` and each service's `mod.rs`: module declarations, re-exports and the
+//! documentation that lists what the crate holds.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{EmittedFile, ident, inner_docs, prose};
+use crate::ir::{Crate, Service};
+
+/// `src/lib.rs`.
+pub fn lib_rs(ir: &Crate) -> EmittedFile {
+    let mut text = String::from(
+        "Rust clients for Azure management operations, generated from the YAML specs in `specs/`.\n\n\
+         One module per service, each with a client built from an `Arc<dyn TokenCredential>` \
+         (from `azure_identity`, say) and [`ClientOptions`], and one method per operation.\n\n\
+         | Module | Service | Operations |\n|---|---|---|",
+    );
+    for service in &ir.services {
+        let ops: Vec<String> = service
+            .operations
+            .iter()
+            .map(|op| {
+                format!(
+                    "[`{}`]({}::{}::{})",
+                    op.method_name, service.module, service.client, op.method_name
+                )
+            })
+            .collect();
+        text.push_str(&format!(
+            "\n| [`{}`] | {} | {} |",
+            service.module,
+            prose(&service.title),
+            ops.join(", ")
+        ));
+    }
+    text.push_str(
+        "\n\n# Retries\n\nThe HTTP pipeline retries throttling (429) and transient failures, POSTs included: a \
+         retried key regeneration runs twice, and only the keys in the final response are valid. \
+         Turn retries off through [`ClientOptions::client_options`].\n\n\
+         # Secrets\n\nKeys and connection strings are `azure_core::credentials::Secret`: `Debug` never shows them, \
+         and errors never quote a response body.",
+    );
+    let docs = inner_docs(&text);
+    let mut sources: Vec<String> = Vec::new();
+    let common = ir.common.as_ref().map(|c| {
+        sources.push(c.source.clone());
+        quote! { pub mod common; }
+    });
+    let modules = ir.services.iter().map(|s| {
+        sources.extend(s.sources.iter().cloned());
+        let module = ident(&s.module);
+        quote! { pub mod #module; }
+    });
+    let modules: Vec<TokenStream> = modules.collect();
+    let tokens = quote! {
+        #docs
+        #![deny(missing_docs)]
+
+        mod support;
+        pub use support::*;
+
+        #common
+        #(#modules)*
+    };
+    EmittedFile {
+        path: "src/lib.rs".into(),
+        sources,
+        tokens,
+    }
+}
+
+/// `src/<service>/mod.rs`.
+pub fn service_mod_rs(service: &Service) -> TokenStream {
+    let docs = inner_docs(&format!(
+        "{}\n\nStart with [`{}`]; its methods take the models below.",
+        prose(&service.docs),
+        service.client
+    ));
+    let client = ident(&service.client);
+    let options = service.operations.iter().map(|op| ident(&op.options_name));
+    let mut models: Vec<&str> = service.models.iter().map(|m| m.name.as_str()).collect();
+    models.sort_unstable();
+    let models = models.into_iter().map(ident);
+    quote! {
+        #docs
+
+        mod client;
+        mod models;
+
+        pub use client::{#client, #(#options),*};
+        pub use models::{#(#models),*};
+    }
+}

@@ -1,0 +1,65 @@
+//! The spec-to-Rust generator: a pipeline of stages, one module each, data flowing one way:
+//! [`load`] -> [`validate`] -> [`ir`] -> [`emit`] -> [`render`] -> [`output`].
+//! Nothing here knows any Azure service: every difference between services lives in the specs.
+
+pub mod diagnostics;
+pub mod emit;
+pub mod ir;
+pub mod load;
+pub mod names;
+pub mod output;
+pub mod patterns;
+pub mod render;
+pub mod validate;
+pub mod xml_example;
+
+use std::path::Path;
+
+use diagnostics::{Diagnostic, Diagnostics};
+use output::Plan;
+
+/// A successful generation: the file plan and any warnings.
+#[derive(Debug)]
+pub struct Generated {
+    /// Rendered files by path relative to the generated crate.
+    pub plan: Plan,
+    /// Warnings about the specs.
+    pub warnings: Diagnostics,
+    /// How many spec files were read.
+    pub spec_files: usize,
+}
+
+/// Runs every stage but writing: load, validate, build the IR, emit and render. Nothing touches
+/// the disk but reading the specs; the caller writes or checks the plan.
+pub fn generate(specs: &Path) -> Result<Generated, Diagnostics> {
+    let set = load::load(specs)?;
+    let diagnostics = validate::validate(&set);
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let ir = ir::build(&set);
+    let mut plan = Plan::new();
+    let mut failures = Diagnostics::default();
+    for file in emit::plan(&ir) {
+        match render::render(&file) {
+            Ok(text) => {
+                plan.insert(file.path, text);
+            }
+            Err(message) => failures.push(Diagnostic::new(file.path.clone(), "", message, None)),
+        }
+    }
+    if failures.has_errors() {
+        return Err(failures);
+    }
+    let spec_files = set.common.iter().count()
+        + set
+            .services
+            .iter()
+            .map(|s| 1 + s.operations.len())
+            .sum::<usize>();
+    Ok(Generated {
+        plan,
+        warnings: diagnostics,
+        spec_files,
+    })
+}

@@ -1,0 +1,91 @@
+//! Rust names derived from wire names (heck), shared by the validator (to find collisions) and
+//! the IR (to name things). Spec authors never write Rust names.
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords that a raw identifier (`r#type`) can stand in for.
+const RAW_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
+const RESERVED: &[&str] = &["crate", "self", "super", "Self", "_"];
+
+/// A snake_case identifier for a field, parameter, module or method, made valid: keywords become
+/// raw identifiers (`r#type`), and a leading digit gets an `n` prefix (`1stKey` -> `n1st_key`).
+pub fn snake(wire: &str) -> String {
+    let mut name = wire.to_snake_case();
+    if name.is_empty() {
+        name = "value".to_string();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'n');
+    }
+    escape(name)
+}
+
+/// An UpperCamelCase identifier for a type or variant.
+pub fn camel(wire: &str) -> String {
+    let mut name = wire.to_upper_camel_case();
+    if name.is_empty() {
+        name = "Value".to_string();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    escape(name)
+}
+
+/// A SCREAMING_SNAKE_CASE identifier for a constant or static.
+pub fn shouty(wire: &str) -> String {
+    let mut name = wire.to_shouty_snake_case();
+    if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() {
+        name.insert(0, 'N');
+    }
+    name
+}
+
+fn escape(name: String) -> String {
+    if RESERVED.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if RAW_KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// The name without a raw-identifier prefix, for building derived names (`r#type` -> `type`).
+pub fn bare(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derives_idiomatic_names() {
+        assert_eq!(snake("subscriptionId"), "subscription_id");
+        assert_eq!(snake("api-version"), "api_version");
+        assert_eq!(snake("type"), "r#type");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("1stKey"), "n1st_key");
+        assert_eq!(camel("authKey1"), "AuthKey1");
+        assert_eq!(camel("Self"), "Self_");
+        assert_eq!(
+            snake("Namespaces_RegenerateKeys"),
+            "namespaces_regenerate_keys"
+        );
+        assert_eq!(
+            camel("Namespaces_RegenerateKeys"),
+            "NamespacesRegenerateKeys"
+        );
+        assert_eq!(shouty("namespaceName"), "NAMESPACE_NAME");
+        assert_eq!(snake("service-bus"), "service_bus");
+    }
+}
