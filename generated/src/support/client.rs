@@ -1,0 +1,443 @@
+//! `ClientCore`: what every generated client holds, and the calls its methods make.
+
+use super::body::BodyFormat;
+use super::error::{Error, ErrorKind, Result};
+use super::error_body::{self, ErrorContract};
+use super::lro::{FinalState, Poller};
+use super::options::ClientOptions;
+use super::params::{ParamSpec, check_constraints};
+use super::path::{PathPart, UNRESERVED, build_path};
+use azure_core::credentials::TokenCredential;
+use azure_core::http::policies::{Policy, auth::BearerTokenAuthorizationPolicy};
+use azure_core::http::{Context, Pipeline, PipelineSendOptions, RawResponse, Request, Url};
+use percent_encoding::utf8_percent_encode;
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+
+/// The pipeline (auth, retry, telemetry), the endpoint and the constraint-check switch.
+#[derive(Clone, Debug)]
+#[allow(dead_code, reason = "used by generated clients")]
+pub(crate) struct ClientCore {
+    pipeline: Pipeline,
+    endpoint: Url,
+    check_constraints: bool,
+}
+
+#[allow(dead_code, reason = "used by generated clients")]
+impl ClientCore {
+    /// Builds the pipeline. `default_endpoint` and `default_audience` are the service's
+    /// public-cloud values from the spec; see [`ClientOptions`] for how overrides apply.
+    pub(crate) fn new(
+        credential: Arc<dyn TokenCredential>,
+        options: ClientOptions,
+        default_endpoint: &str,
+        default_audience: &str,
+    ) -> Result<Self> {
+        let default = parse_endpoint(default_endpoint)?;
+        let endpoint = match &options.endpoint {
+            Some(endpoint) => parse_endpoint(endpoint)?,
+            None => default.clone(),
+        };
+        let scope = token_scope(&endpoint, &default, options.audience, default_audience)?;
+        let auth: Arc<dyn Policy> =
+            Arc::new(BearerTokenAuthorizationPolicy::new(credential, [scope]));
+        let pipeline = Pipeline::new(
+            option_env!("CARGO_PKG_NAME"),
+            option_env!("CARGO_PKG_VERSION"),
+            options.client_options,
+            Vec::new(),
+            vec![auth],
+            None,
+        );
+        Ok(Self {
+            pipeline,
+            endpoint,
+            check_constraints: !options.skip_constraint_checks,
+        })
+    }
+
+    /// The endpoint requests go to.
+    pub(crate) fn endpoint(&self) -> &Url {
+        &self.endpoint
+    }
+
+    /// The endpoint (its path kept as a prefix), then `path` with each parameter checked and
+    /// encoded, then the `query` pairs, each key and value percent-encoded.
+    pub(crate) fn url(&self, path: &[PathPart<'_>], query: &[(&str, &str)]) -> Result<Url> {
+        let suffix = build_path(path, self.check_constraints)?;
+        let mut url = self.endpoint.clone();
+        let prefix = url.path().trim_end_matches('/');
+        let separator = if suffix.starts_with('/') { "" } else { "/" };
+        let full = format!("{prefix}{separator}{suffix}");
+        url.set_path(&full);
+        // Parameters cannot produce a dot segment; a literal in a spec could, and the `url`
+        // crate would silently resolve it. Refuse instead of sending elsewhere.
+        if url.path() != full {
+            return Err(configuration(format!(
+                "the path template yields `{full}`, which the URL parser rewrites"
+            )));
+        }
+        let query: Vec<String> = query
+            .iter()
+            .map(|(key, value)| {
+                let key = utf8_percent_encode(key, UNRESERVED);
+                let value = utf8_percent_encode(value, UNRESERVED);
+                format!("{key}={value}")
+            })
+            .collect();
+        if !query.is_empty() {
+            url.set_query(Some(&query.join("&")));
+        }
+        Ok(url)
+    }
+
+    /// Checks a query or header value a caller gave against the spec's constraints (unless
+    /// the client skips them).
+    pub(crate) fn check(&self, param: &ParamSpec, value: &str) -> Result<()> {
+        if self.check_constraints {
+            check_constraints(param, value)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Sends `request`. A status in `success` gives the response; any other status becomes
+    /// [`ErrorKind::Service`], read with the `errors` contract.
+    pub(crate) async fn send(
+        &self,
+        context: &Context<'_>,
+        request: &mut Request,
+        success: &[u16],
+        errors: &ErrorContract,
+    ) -> Result<RawResponse> {
+        // skip_checks: azure_core's own check parses JSON errors only; every status comes
+        // back here to be read with the operation's own contract.
+        let options = PipelineSendOptions {
+            skip_checks: true,
+            ..Default::default()
+        };
+        let response = self.pipeline.send(context, request, Some(options)).await?;
+        if success.contains(&u16::from(response.status())) {
+            Ok(response)
+        } else {
+            let error = error_body::service_error(response, errors);
+            Err(Error::new(ErrorKind::Service(error)))
+        }
+    }
+
+    /// A poller for a long-running operation started by `request`; nothing is sent until
+    /// it is awaited or polled.
+    pub(crate) fn poller<T: DeserializeOwned + Send + 'static>(
+        &self,
+        context: Context<'_>,
+        request: Request,
+        errors: &'static ErrorContract,
+        final_state: FinalState,
+        format: BodyFormat,
+    ) -> Poller<T> {
+        Poller::new(
+            self.clone(),
+            context.into_owned(),
+            request,
+            errors,
+            final_state,
+            format,
+        )
+    }
+}
+
+fn configuration(message: String) -> Error {
+    Error::new(ErrorKind::Configuration(message))
+}
+
+/// `{audience}/.default`; see [`ClientOptions`] for where the audience comes from.
+fn token_scope(
+    endpoint: &Url,
+    default_endpoint: &Url,
+    audience: Option<String>,
+    default_audience: &str,
+) -> Result<String> {
+    let audience = match audience {
+        Some(audience) if audience.trim().is_empty() => {
+            return Err(configuration("the audience must not be empty".into()));
+        }
+        Some(audience) => audience,
+        None if endpoint == default_endpoint => default_audience.to_owned(),
+        // A sovereign cloud's audience is its management endpoint's origin.
+        None => {
+            let origin = endpoint.origin().ascii_serialization();
+            let slash = if default_audience.ends_with('/') {
+                "/"
+            } else {
+                ""
+            };
+            format!("{origin}{slash}")
+        }
+    };
+    Ok(format!("{audience}/.default"))
+}
+
+fn parse_endpoint(text: &str) -> Result<Url> {
+    let url = Url::parse(text)
+        .map_err(|e| configuration(format!("the endpoint `{text}` is not a valid URL: {e}")))?;
+    // Checked before anything else that would print the value.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(configuration(
+            "the endpoint must not contain user information".into(),
+        ));
+    }
+    if url.scheme() != "https" {
+        return Err(configuration(format!(
+            "the endpoint `{text}` must use https: bearer tokens are never sent over plain http"
+        )));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(configuration(format!(
+            "the endpoint `{text}` must not have a query or fragment"
+        )));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use azure_core::credentials::{AccessToken, TokenRequestOptions};
+    use regex::Regex;
+    use std::sync::LazyLock;
+
+    #[derive(Debug)]
+    struct NoCredential;
+
+    #[async_trait::async_trait]
+    impl TokenCredential for NoCredential {
+        async fn get_token(
+            &self,
+            _: &[&str],
+            _: Option<TokenRequestOptions<'_>>,
+        ) -> azure_core::Result<AccessToken> {
+            unreachable!("these tests send nothing")
+        }
+    }
+
+    static NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| Regex::new("^[a-z0-9.-]+$").unwrap());
+    static NAME: ParamSpec = ParamSpec {
+        name: "name",
+        min_length: Some(2),
+        max_length: None,
+        pattern: Some(&NAME_PATTERN),
+    };
+
+    fn core(endpoint: Option<&str>, skip: bool) -> Result<ClientCore> {
+        let options = ClientOptions {
+            endpoint: endpoint.map(str::to_owned),
+            skip_constraint_checks: skip,
+            ..Default::default()
+        };
+        ClientCore::new(
+            Arc::new(NoCredential),
+            options,
+            "https://management.azure.com",
+            "https://management.azure.com",
+        )
+    }
+
+    fn url_for(endpoint: &str, value: &str) -> Result<String> {
+        let parts = [
+            PathPart::Literal("/subscriptions/"),
+            PathPart::Param(&NAME, value),
+            PathPart::Literal("/regenerateKeys"),
+        ];
+        let query = [("api-version", "2017-04-01"), ("x y", "a&b=c#d")];
+        Ok(core(Some(endpoint), false)?
+            .url(&parts, &query)?
+            .to_string())
+    }
+
+    #[test]
+    fn url_keeps_endpoint_prefix_and_encodes_query() {
+        let expected = "https://h.test/base/subscriptions/abc/regenerateKeys?api-version=2017-04-01&x%20y=a%26b%3Dc%23d";
+        assert_eq!(url_for("https://h.test/base", "abc").unwrap(), expected);
+        assert_eq!(url_for("https://h.test/base/", "abc").unwrap(), expected);
+        assert_eq!(
+            url_for("https://127.0.0.1:8443", "abc").unwrap(),
+            "https://127.0.0.1:8443/subscriptions/abc/regenerateKeys?api-version=2017-04-01&x%20y=a%26b%3Dc%23d"
+        );
+    }
+
+    #[test]
+    fn url_refuses_bad_values_and_checks_constraints() {
+        for value in ["", ".", "..", "a", "a/b", "UPPER"] {
+            let error = url_for("https://h.test", value).unwrap_err();
+            assert!(matches!(error.kind(), ErrorKind::InvalidParameter { .. }));
+        }
+        let relaxed = core(None, true).unwrap();
+        let url = relaxed
+            .url(
+                &[PathPart::Literal("/"), PathPart::Param(&NAME, "A/B?#")],
+                &[],
+            )
+            .unwrap();
+        assert_eq!(url.as_str(), "https://management.azure.com/A%2FB%3F%23");
+        assert!(relaxed.url(&[PathPart::Param(&NAME, "..")], &[]).is_err());
+        assert!(relaxed.check(&NAME, "X").is_ok());
+        assert!(core(None, false).unwrap().check(&NAME, "X").is_err());
+    }
+
+    #[test]
+    fn literal_dot_segments_are_refused() {
+        let core = core(None, false).unwrap();
+        let error = core.url(&[PathPart::Literal("/a/../b")], &[]).unwrap_err();
+        assert!(matches!(error.kind(), ErrorKind::Configuration(_)));
+    }
+
+    #[test]
+    fn scope_follows_the_endpoint_unless_told() {
+        let arm = Url::parse("https://management.azure.com").unwrap();
+        let classic = Url::parse("https://management.core.windows.net").unwrap();
+        let china = Url::parse("https://management.chinacloudapi.cn/").unwrap();
+        let scope = |endpoint: &Url, default: &Url, audience: Option<&str>, default_audience| {
+            token_scope(
+                endpoint,
+                default,
+                audience.map(str::to_owned),
+                default_audience,
+            )
+        };
+        let arm_audience = "https://management.azure.com";
+        let classic_audience = "https://management.core.windows.net/";
+        let same_with_slash = Url::parse("https://management.azure.com/").unwrap();
+        assert_eq!(
+            scope(&same_with_slash, &arm, None, arm_audience).unwrap(),
+            "https://management.azure.com/.default"
+        );
+        assert_eq!(
+            scope(&classic, &classic, None, classic_audience).unwrap(),
+            "https://management.core.windows.net//.default"
+        );
+        assert_eq!(
+            scope(&china, &arm, None, arm_audience).unwrap(),
+            "https://management.chinacloudapi.cn/.default"
+        );
+        assert_eq!(
+            scope(&china, &classic, None, classic_audience).unwrap(),
+            "https://management.chinacloudapi.cn//.default"
+        );
+        let local = Url::parse("https://127.0.0.1:8443/prefix").unwrap();
+        assert_eq!(
+            scope(&local, &arm, None, arm_audience).unwrap(),
+            "https://127.0.0.1:8443/.default"
+        );
+        assert_eq!(
+            scope(&china, &arm, Some("api://custom"), arm_audience).unwrap(),
+            "api://custom/.default"
+        );
+        assert!(scope(&china, &arm, Some(" "), arm_audience).is_err());
+    }
+
+    #[tokio::test]
+    async fn send_reads_every_status_with_the_contract() {
+        use crate::support::error_body::ARM_SHAPE;
+        use azure_core::http::{Method, RetryOptions};
+        use wiremock::matchers::{body_string, header, method, path, query_param};
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/subscriptions/ok/regenerateKeys"))
+            .and(query_param("api-version", "2017-04-01"))
+            .and(header("authorization", "Bearer fake-token"))
+            .and(header("content-type", "application/json"))
+            .and(body_string(r#"{"keyType":"PrimaryKey"}"#))
+            .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/subscriptions/missing/regenerateKeys"))
+            .respond_with(
+                ResponseTemplate::new(404)
+                    .insert_header("x-ms-request-id", "rid-9")
+                    .set_body_string(r#"{"error":{"code":"NotFound","message":"no such thing"}}"#),
+            )
+            .mount(&server)
+            .await;
+        let credential = testkit::FakeCredential::new();
+        let options = ClientOptions {
+            client_options: testkit::client_options_with_retry(&server, RetryOptions::none()),
+            endpoint: Some(testkit::https_uri(&server)),
+            ..ClientOptions::default()
+        };
+        let core = ClientCore::new(
+            credential.clone(),
+            options,
+            "https://management.azure.com",
+            "https://management.azure.com",
+        )
+        .unwrap();
+        let send = |subscription: &'static str| {
+            let core = core.clone();
+            async move {
+                let parts = [
+                    PathPart::Literal("/subscriptions/"),
+                    PathPart::Param(&NAME, subscription),
+                    PathPart::Literal("/regenerateKeys"),
+                ];
+                let url = core.url(&parts, &[("api-version", "2017-04-01")])?;
+                let mut request = Request::new(url, Method::Post);
+                let body = std::collections::BTreeMap::from([("keyType", "PrimaryKey")]);
+                crate::support::body::set_json_body(&mut request, &body)?;
+                core.send(&Context::new(), &mut request, &[200], &ARM_SHAPE)
+                    .await
+            }
+        };
+        assert_eq!(send("ok").await.unwrap().status(), 200);
+        let error = send("missing").await.unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "HTTP 404 Not Found: NotFound: no such thing (x-ms-request-id: rid-9)"
+        );
+        assert_eq!(credential.calls(), 1);
+        let origin = testkit::https_uri(&server);
+        assert_eq!(credential.scopes(), [format!("{origin}/.default")]);
+
+        // Nothing listening: a transport error, with azure_core's error as the source.
+        let mut client_options = azure_core::http::ClientOptions::default();
+        let loopback = Arc::new(testkit::LoopbackTransport::new());
+        client_options.transport = Some(azure_core::http::Transport::new(loopback));
+        client_options.retry = RetryOptions::none();
+        let closed = ClientOptions {
+            endpoint: Some("https://127.0.0.1:1".into()),
+            client_options,
+            ..ClientOptions::default()
+        };
+        let core =
+            ClientCore::new(credential, closed, "https://management.azure.com", "x").unwrap();
+        let mut request = Request::new(core.url(&[], &[]).unwrap(), Method::Get);
+        let error = core
+            .send(&Context::new(), &mut request, &[200], &ARM_SHAPE)
+            .await
+            .unwrap_err();
+        assert!(matches!(error.kind(), ErrorKind::Transport), "{error:?}");
+        assert!(error.to_string().starts_with("request failed: "), "{error}");
+        let source = std::error::Error::source(&error).unwrap();
+        assert!(source.downcast_ref::<azure_core::Error>().is_some());
+    }
+
+    #[test]
+    fn endpoints_must_be_plain_https() {
+        let cases = [
+            ("http://h.test", "must use https"),
+            ("not a url", "not a valid URL"),
+            ("https://h.test/?a=b", "query or fragment"),
+            ("https://h.test/#f", "query or fragment"),
+        ];
+        for (endpoint, message) in cases {
+            let text = core(Some(endpoint), false).unwrap_err().to_string();
+            assert!(text.contains(message) && text.contains(endpoint), "{text}");
+        }
+        let text = core(Some("https://user:hunter2@h.test"), false)
+            .unwrap_err()
+            .to_string();
+        assert!(text.contains("user information") && !text.contains("hunter2"));
+    }
+}

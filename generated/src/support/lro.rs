@@ -1,0 +1,475 @@
+//! The ARM long-running operation protocol, written once for every operation.
+//!
+//! Not built on `azure_core::http::poller::Poller`: in 1.1 it panics for a poll interval
+//! under a second and when awaited after its status stream was drained.
+
+use super::body::BodyFormat;
+use super::client::ClientCore;
+use super::error::{Error, ErrorKind, Result};
+use super::error_body::{self, ARM_SHAPE, ErrorContract};
+use super::response::{Response, json_model, xml_model};
+use azure_core::http::headers::{
+    HeaderName, Headers, RETRY_AFTER, RETRY_AFTER_MS, X_MS_RETRY_AFTER_MS,
+};
+use azure_core::http::{Context, Method, RawResponse, Request, StatusCode, Url};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::fmt;
+use std::future::{Future, IntoFuture, poll_fn};
+use std::pin::{Pin, pin};
+use std::task::Poll;
+use std::time::{Duration, Instant};
+
+const AZURE_ASYNC_OPERATION: HeaderName = HeaderName::from_static("azure-asyncoperation");
+const LOCATION: HeaderName = HeaderName::from_static("location");
+
+/// The default wait between polls when the service sends no `Retry-After`.
+const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(5);
+/// The default bound on a whole long-running operation.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// A service's `Retry-After` is honoured up to this long.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Where the spec says the final result of a long-running operation is read from
+/// (`x-ms-long-running-operation-options.final-state-via`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(dead_code, reason = "generated code picks the variants its specs use")]
+pub(crate) enum FinalState {
+    /// Poll `Azure-AsyncOperation`; then read the result from `Location` (the original URL
+    /// for PUT and PATCH).
+    AzureAsyncOperation,
+    /// Read the result from `Location` (the original URL for PUT and PATCH when there is none).
+    Location,
+}
+
+/// Where a long-running operation stands, as reported by [`Poller::next_status`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OperationStatus {
+    /// Still running (any status the service reports that is not terminal).
+    InProgress,
+    /// Finished; awaiting the poller gives the result.
+    Succeeded,
+    /// Failed; awaiting the poller gives an [`ErrorKind::Operation`] error.
+    Failed,
+    /// Canceled; awaiting the poller gives an [`ErrorKind::Operation`] error.
+    Canceled,
+}
+
+impl OperationStatus {
+    /// `true` for `Succeeded`, `Failed` and `Canceled`.
+    pub fn is_terminal(self) -> bool {
+        !matches!(self, Self::InProgress)
+    }
+}
+
+/// A long-running operation.
+///
+/// Nothing is sent until the poller is awaited or polled. `.await` it for the final result:
+///
+/// ```no_run
+/// # async fn example(poller: azure_mgmt::Poller<()>) -> azure_mgmt::Result<()> {
+/// let result = poller.await?.into_model();
+/// # Ok(()) }
+/// ```
+///
+/// To watch progress, call [`next_status`](Self::next_status) until it returns `None`, then
+/// await the poller for the result (or the error):
+///
+/// ```no_run
+/// # async fn example(mut poller: azure_mgmt::Poller<()>) -> azure_mgmt::Result<()> {
+/// while let Some(status) = poller.next_status().await {
+///     println!("{:?}", status?);
+/// }
+/// let result = poller.await?.into_model();
+/// # Ok(()) }
+/// ```
+///
+/// Between polls it waits as long as the service's `Retry-After` (or `retry-after-ms`,
+/// `x-ms-retry-after-ms`) asks, at most a minute, else [`with_poll_interval`](Self::with_poll_interval)
+/// (5 s by default). The whole operation is bounded by [`with_timeout`](Self::with_timeout)
+/// (30 minutes by default), after which it fails with [`ErrorKind::Timeout`]; the operation
+/// itself may still complete on the service. Dropping the poller, or the future awaiting it,
+/// stops polling: nothing runs in the background.
+pub struct Poller<T> {
+    driver: Driver,
+    timeout: Duration,
+    started: Option<Instant>,
+    state: State<T>,
+}
+
+enum State<T> {
+    /// The initial request, not yet sent (or sent, but its step was cancelled).
+    Start(Request),
+    Polling(Polling),
+    /// The outcome, kept until `.await` takes it.
+    Done(Result<Response<T>>),
+}
+
+#[derive(Clone, Debug)]
+struct Polling {
+    mode: Mode,
+    status_url: Url,
+    final_url: Option<Url>,
+    wait: Duration,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// Poll `Azure-AsyncOperation`: a JSON body with a `status`.
+    AsyncOperation,
+    /// Poll `Location`: 202 while running, then the result itself.
+    Location,
+}
+
+/// What a step leads to.
+enum Next<T> {
+    Continue(Polling),
+    Done(Response<T>),
+}
+
+/// Everything a step needs, apart from the state: kept separate so a step's future borrows
+/// only this (which is `Sync`) and never the `T` inside the state.
+#[derive(Debug)]
+struct Driver {
+    core: ClientCore,
+    context: Context<'static>,
+    errors: &'static ErrorContract,
+    final_state: FinalState,
+    format: BodyFormat,
+    poll_interval: Duration,
+}
+
+impl<T: DeserializeOwned + Send + 'static> Poller<T> {
+    pub(crate) fn new(
+        core: ClientCore,
+        context: Context<'static>,
+        request: Request,
+        errors: &'static ErrorContract,
+        final_state: FinalState,
+        format: BodyFormat,
+    ) -> Self {
+        Self {
+            driver: Driver {
+                core,
+                context,
+                errors,
+                final_state,
+                format,
+                poll_interval: DEFAULT_POLL_INTERVAL,
+            },
+            timeout: DEFAULT_TIMEOUT,
+            started: None,
+            state: State::Start(request),
+        }
+    }
+
+    /// Sets the wait between polls when the service sends no `Retry-After` (default 5 s).
+    /// Any value is accepted, zero included.
+    #[must_use]
+    pub fn with_poll_interval(mut self, interval: Duration) -> Self {
+        self.driver.poll_interval = interval;
+        self
+    }
+
+    /// Bounds the whole operation, from the initial request on (default 30 minutes).
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sends the next request (the initial one, or a poll after the wait) and reports the
+    /// status it shows. Returns `Some(Ok(status))` while there is news, including once the
+    /// terminal status; `Some(Err(..))` once if a request fails; then `None` forever. It never
+    /// panics, however often it is called; awaiting the poller afterwards gives the outcome.
+    pub async fn next_status(&mut self) -> Option<Result<OperationStatus>> {
+        let work = match &self.state {
+            State::Start(request) => Work::Start(request.clone()),
+            State::Polling(polling) => Work::Poll(polling.clone()),
+            State::Done(_) => return None,
+        };
+        let started = *self.started.get_or_insert_with(Instant::now);
+        let remaining = self.timeout.saturating_sub(started.elapsed());
+        let step = async {
+            match work {
+                Work::Start(request) => self.driver.start::<T>(request).await,
+                Work::Poll(polling) => self.driver.poll::<T>(polling).await,
+            }
+        };
+        let outcome = within(remaining, step).await.unwrap_or_else(|| {
+            Err(Error::new(ErrorKind::Timeout {
+                limit: self.timeout,
+            }))
+        });
+        let (state, status) = match outcome {
+            Ok(Next::Continue(polling)) => {
+                (State::Polling(polling), Ok(OperationStatus::InProgress))
+            }
+            Ok(Next::Done(response)) => (State::Done(Ok(response)), Ok(OperationStatus::Succeeded)),
+            Err(error) => {
+                let status = match error.service_error().and_then(|e| e.operation_status()) {
+                    Some("Canceled") => Ok(OperationStatus::Canceled),
+                    Some(_) => Ok(OperationStatus::Failed),
+                    None => Err(error.clone()),
+                };
+                (State::Done(Err(error)), status)
+            }
+        };
+        self.state = state;
+        Some(status)
+    }
+
+    /// `true` once the outcome is known (awaiting then sends nothing).
+    pub fn is_finished(&self) -> bool {
+        matches!(self.state, State::Done(_))
+    }
+}
+
+enum Work {
+    Start(Request),
+    Poll(Polling),
+}
+
+impl<T: DeserializeOwned + Send + 'static> IntoFuture for Poller<T> {
+    type Output = Result<Response<T>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(mut self) -> Self::IntoFuture {
+        Box::pin(async move {
+            loop {
+                if let State::Done(outcome) = self.state {
+                    return outcome;
+                }
+                // The status (or error) is also stored in the state, read above.
+                let _ = self.next_status().await;
+            }
+        })
+    }
+}
+
+impl<T> fmt::Debug for Poller<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match &self.state {
+            State::Start(_) => "not started",
+            State::Polling(_) => "in progress",
+            State::Done(Ok(_)) => "succeeded",
+            State::Done(Err(_)) => "failed",
+        };
+        f.debug_struct("Poller")
+            .field("state", &state)
+            .field("poll_interval", &self.driver.poll_interval)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Driver {
+    /// Sends the initial request: 200/201 is the result, 202 (or 201 with
+    /// `Azure-AsyncOperation`) starts polling.
+    async fn start<T: DeserializeOwned>(&self, mut request: Request) -> Result<Next<T>> {
+        let response = self.send(&mut request, &[200, 201, 202]).await?;
+        let status = response.status();
+        let headers = response.headers();
+        let async_operation = header_url(headers, &AZURE_ASYNC_OPERATION, request.url(), status)?;
+        let location = header_url(headers, &LOCATION, request.url(), status)?;
+        let polls = status == StatusCode::Accepted
+            || (status == StatusCode::Created && async_operation.is_some());
+        if !polls {
+            return self.finish(response).map(Next::Done);
+        }
+        let original =
+            matches!(request.method(), Method::Put | Method::Patch).then(|| request.url().clone());
+        let final_url = match self.final_state {
+            FinalState::Location => location.clone().or(original),
+            FinalState::AzureAsyncOperation => original.or_else(|| location.clone()),
+        };
+        let (mode, status_url) = match (async_operation, location) {
+            (Some(url), _) => (Mode::AsyncOperation, url),
+            (None, Some(url)) => (Mode::Location, url),
+            (None, None) => {
+                return Err(Error::decode(
+                    status,
+                    "the operation was accepted without an Azure-AsyncOperation or Location header to poll",
+                ));
+            }
+        };
+        Ok(Next::Continue(Polling {
+            mode,
+            status_url,
+            final_url,
+            wait: self.wait(headers),
+        }))
+    }
+
+    /// Waits, then polls once.
+    async fn poll<T: DeserializeOwned>(&self, polling: Polling) -> Result<Next<T>> {
+        sleep(polling.wait).await;
+        let mut request = Request::new(polling.status_url.clone(), Method::Get);
+        let response = self.send(&mut request, &[200, 201, 202, 204]).await?;
+        let status = response.status();
+        if polling.mode == Mode::Location {
+            if status != StatusCode::Accepted {
+                return self.finish(response).map(Next::Done);
+            }
+            // A service may move the monitor on each 202.
+            let moved = header_url(response.headers(), &LOCATION, request.url(), status)?;
+            return Ok(Next::Continue(Polling {
+                status_url: moved.unwrap_or(polling.status_url),
+                wait: self.wait(response.headers()),
+                ..polling
+            }));
+        }
+        let (status, headers, body) = response.deconstruct();
+        let monitor = if body.iter().all(u8::is_ascii_whitespace) && status == StatusCode::Accepted
+        {
+            Value::Null
+        } else {
+            json_model::<Value>(status, &body)?
+        };
+        let reported = monitor.get("status").and_then(Value::as_str);
+        let terminal = match reported.map(str::to_ascii_lowercase).as_deref() {
+            Some("succeeded") => "Succeeded",
+            Some("failed") => "Failed",
+            Some("canceled" | "cancelled") => "Canceled",
+            Some(_) => "",
+            None if status == StatusCode::Accepted => "",
+            None => {
+                return Err(Error::decode(
+                    status,
+                    "the operation status has no `status` field",
+                ));
+            }
+        };
+        match terminal {
+            "" => Ok(Next::Continue(Polling {
+                wait: self.wait(&headers),
+                ..polling
+            })),
+            "Succeeded" => match polling.final_url {
+                Some(url) => {
+                    let mut request = Request::new(url, Method::Get);
+                    let response = self.send(&mut request, &[200, 201, 204]).await?;
+                    self.finish(response).map(Next::Done)
+                }
+                None => no_result(status, headers, NO_RESULT_URL).map(Next::Done),
+            },
+            ended => {
+                // The monitor's `error` is ARM-shaped whatever the operation's error schema.
+                let mut error = error_body::parse(status, &headers, body.into(), &ARM_SHAPE);
+                error.operation_status = Some(ended.to_owned());
+                Err(Error::new(ErrorKind::Operation(error)))
+            }
+        }
+    }
+
+    async fn send(&self, request: &mut Request, success: &[u16]) -> Result<RawResponse> {
+        self.core
+            .send(&self.context, request, success, self.errors)
+            .await
+    }
+
+    /// Decodes the final result; an empty one is accepted only when `T` has no content.
+    fn finish<T: DeserializeOwned>(&self, response: RawResponse) -> Result<Response<T>> {
+        let (status, headers, body) = response.deconstruct();
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return no_result(status, headers, "empty body");
+        }
+        let model = match self.format {
+            BodyFormat::Json => json_model(status, &body)?,
+            BodyFormat::Xml => xml_model(status, &body)?,
+        };
+        Ok(Response::new(status, headers, model))
+    }
+
+    /// The service's `Retry-After` (in any of its spellings), else the poll interval.
+    fn wait(&self, headers: &Headers) -> Duration {
+        retry_after(headers)
+            .map(|wait| wait.min(MAX_RETRY_AFTER))
+            .unwrap_or(self.poll_interval)
+    }
+}
+
+/// A result without a body: fine when `T` is `()` (or otherwise accepts "nothing"), an error
+/// when the operation promised a model.
+fn no_result<T: DeserializeOwned>(
+    status: StatusCode,
+    headers: Headers,
+    reason: &str,
+) -> Result<Response<T>> {
+    match serde_json::from_value(Value::Null) {
+        Ok(model) => Ok(Response::new(status, headers, model)),
+        Err(_) => Err(Error::decode(status, reason)),
+    }
+}
+
+const NO_RESULT_URL: &str =
+    "the operation succeeded, but the service gave no URL to read its result from";
+
+/// A polling URL from a header, resolved against the request URL; it must be https, since
+/// the bearer token goes with every poll.
+fn header_url(
+    headers: &Headers,
+    name: &HeaderName,
+    base: &Url,
+    status: StatusCode,
+) -> Result<Option<Url>> {
+    let Some(value) = headers.get_optional_str(name) else {
+        return Ok(None);
+    };
+    match base.join(value.trim()) {
+        Ok(url) if url.scheme() == "https" => Ok(Some(url)),
+        Ok(_) => Err(Error::decode(
+            status,
+            format!("the {} URL is not https", name.as_str()),
+        )),
+        Err(_) => Err(Error::decode(
+            status,
+            format!("the {} header is not a valid URL", name.as_str()),
+        )),
+    }
+}
+
+fn retry_after(headers: &Headers) -> Option<Duration> {
+    for name in [&RETRY_AFTER_MS, &X_MS_RETRY_AFTER_MS] {
+        if let Some(ms) = headers
+            .get_optional_str(name)
+            .and_then(|v| v.trim().parse().ok())
+        {
+            return Some(Duration::from_millis(ms));
+        }
+    }
+    let value = headers.get_optional_str(&RETRY_AFTER)?.trim();
+    if let Ok(seconds) = value.parse() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = azure_core::time::parse_rfc7231(value).ok()?;
+    let now = azure_core::time::OffsetDateTime::now_utc();
+    Some(Duration::try_from(at - now).unwrap_or(Duration::ZERO))
+}
+
+/// Sleeps on azure_core's async runtime, so the crate does not pick one.
+async fn sleep(duration: Duration) {
+    // Bounded so the conversion to the runtime's duration can never overflow.
+    let duration = duration.min(Duration::from_secs(365 * 24 * 3600));
+    let duration = azure_core::time::Duration::try_from(duration).unwrap_or_default();
+    azure_core::sleep(duration).await;
+}
+
+/// Runs `future` for at most `limit`: `None` if the time ran out first (the future is dropped,
+/// which cancels it).
+async fn within<F: Future>(limit: Duration, future: F) -> Option<F::Output> {
+    let mut future = pin!(future);
+    let mut timer = pin!(sleep(limit));
+    poll_fn(|cx| {
+        if let Poll::Ready(output) = future.as_mut().poll(cx) {
+            return Poll::Ready(Some(output));
+        }
+        timer.as_mut().poll(cx).map(|()| None)
+    })
+    .await
+}
+
+#[cfg(test)]
+#[path = "lro_tests.rs"]
+mod tests;
