@@ -4,13 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
-use serde_json::Value;
-
 use super::{ident, type_tokens};
 use crate::ir::{Example, Format, Location, Operation, PathPiece, Scope, Service, TypeRef};
 use crate::names::snake;
+use proc_macro2::TokenStream;
+use quote::quote;
 
 /// `tests/examples_<service>.rs`.
 pub fn examples_rs(service: &Service) -> TokenStream {
@@ -67,6 +65,20 @@ pub fn examples_rs(service: &Service) -> TokenStream {
     }) {
         matchers.push("body_string");
     }
+    let uses_json = examples().any(|(op, ex)| {
+        ex.response.as_ref().is_some_and(|r| r.body.is_some())
+            || (ex.request_body.is_some()
+                && op.body.as_ref().is_some_and(|b| b.format == Format::Json))
+    });
+    let json_helper = uses_json.then(|| {
+        quote! {
+            /// Parses a JSON document written in the test.
+            fn json(text: &str) -> Value {
+                serde_json::from_str(text).expect("the example is JSON")
+            }
+        }
+    });
+    let value_import = uses_json.then(|| quote! { use serde_json::Value; });
     matchers.sort_unstable();
     let matchers = matchers.into_iter().map(ident);
     let doc = format!(
@@ -76,12 +88,15 @@ pub fn examples_rs(service: &Service) -> TokenStream {
     quote! {
         #![doc = #doc]
 
+        use azure_mgmt::ClientOptions;
         use azure_mgmt::#module::{#(#imports),*};
-        use serde_json::json;
+        #value_import
         use wiremock::matchers::{#(#matchers),*};
         use wiremock::{Mock, MockServer, ResponseTemplate};
 
         #(#tests)*
+
+        #json_helper
     }
 }
 
@@ -117,20 +132,23 @@ fn example_test(service: &Service, op: &Operation, ex: &Example, test_name: &str
         });
     let (body_matcher, content_type, body_value) = match (&op.body, &ex.request_body) {
         (Some(body), Some(example)) => {
-            let json = json_tokens(&example.json);
+            let json = raw_str(&serde_json::to_string_pretty(&example.json).unwrap_or_default());
             let ty = type_tokens(&body.ty, false);
             let value = quote! {
-                let parameters: #ty = serde_json::from_value(json!(#json))
+                let parameters: #ty = serde_json::from_str(#json)
                     .expect("the example body fits the request model");
             };
             match (&body.format, &example.xml) {
-                (Format::Xml, Some(xml)) => (
-                    quote! { .and(body_string(#xml)) },
-                    "application/xml",
-                    Some(value),
-                ),
+                (Format::Xml, Some(xml)) => {
+                    let xml = raw_str(xml);
+                    (
+                        quote! { .and(body_string(#xml)) },
+                        "application/xml",
+                        Some(value),
+                    )
+                }
                 _ => (
-                    quote! { .and(body_json(json!(#json))) },
+                    quote! { .and(body_json(json(#json))) },
                     "application/json",
                     Some(value),
                 ),
@@ -155,18 +173,18 @@ fn example_test(service: &Service, op: &Operation, ex: &Example, test_name: &str
                 .find(|s| Some(s.status) == response.map(|r| r.status))
                 .map(|s| s.format)
                 .unwrap_or(Format::Json);
-            let text = &body.text;
+            let text = raw_str(&body.text);
             let mime = match format {
                 Format::Xml => "application/xml",
                 Format::Json => "application/json",
             };
-            let json = json_tokens(&body.json);
+            let json = raw_str(&serde_json::to_string_pretty(&body.json).unwrap_or_default());
             (
                 quote! { .set_body_raw(#text, #mime) },
                 Some(quote! {
                     assert_eq!(
                         serde_json::to_value(response.model()).expect("the model serializes"),
-                        json!(#json),
+                        json(#json),
                         "the parsed model holds exactly the documented values",
                     );
                 }),
@@ -225,7 +243,12 @@ fn example_test(service: &Service, op: &Operation, ex: &Example, test_name: &str
                 .expect(1)
                 .mount(&server)
                 .await;
-            let client = #client::new(testkit::credential(), Some(testkit::options(&server)))
+            let options = ClientOptions {
+                client_options: testkit::client_options(&server),
+                endpoint: Some(testkit::https_uri(&server)),
+                ..ClientOptions::default()
+            };
+            let client = #client::new(testkit::FakeCredential::new(), Some(options))
                 .expect("the test endpoint is valid");
             #body_value
             let response = #call;
@@ -299,32 +322,15 @@ fn form_encode(value: &str) -> String {
     out
 }
 
-/// The tokens of a JSON value in `json!` syntax.
-fn json_tokens(value: &Value) -> TokenStream {
-    match value {
-        Value::Null => quote! { null },
-        Value::Bool(b) => quote! { #b },
-        Value::Number(n) => {
-            let lit = if let Some(i) = n.as_i64() {
-                Literal::i64_unsuffixed(i)
-            } else if let Some(u) = n.as_u64() {
-                Literal::u64_unsuffixed(u)
-            } else {
-                Literal::f64_unsuffixed(n.as_f64().unwrap_or_default())
-            };
-            quote! { #lit }
-        }
-        Value::String(s) => quote! { #s },
-        Value::Array(items) => {
-            let items = items.iter().map(json_tokens);
-            quote! { [#(#items),*] }
-        }
-        Value::Object(map) => {
-            let entries = map.iter().map(|(k, v)| {
-                let v = json_tokens(v);
-                quote! { #k: #v }
-            });
-            quote! { { #(#entries),* } }
+/// A raw string literal (`r#"..."#`), so documents read as written; an escaped literal when the
+/// text itself is full of `"#` (placeholders like `"#####"`).
+fn raw_str(text: &str) -> TokenStream {
+    for hashes in ["#", "##"] {
+        if !text.contains(&format!("\"{hashes}"))
+            && let Ok(tokens) = format!("r{hashes}\"{text}\"{hashes}").parse()
+        {
+            return tokens;
         }
     }
+    quote! { #text }
 }
