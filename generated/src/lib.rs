@@ -22,9 +22,10 @@
 //! Keys and connection strings are `azure_core::credentials::Secret`: `Debug` never shows them, and errors never quote a response body.
 
 #![deny(missing_docs)]
-mod support;
+#[doc(hidden)]
+pub mod support;
 
-pub use support::*;
+pub use support::api::*;
 
 pub mod common;
 

@@ -71,7 +71,13 @@ fn needs_blank(prev: &str, line: &str) -> bool {
     if (p == "}" || p == "};") && indent(prev) == indent(line) {
         return !l.starts_with('}') && !l.starts_with(')');
     }
-    p.ends_with(';') && indent(prev) == indent(line) && starts_item && !l.starts_with("use ")
+    // One-line statics of a method stay together as one group.
+    let grouped = p.starts_with("static ") && l.starts_with("static ");
+    p.ends_with(';')
+        && indent(prev) == indent(line)
+        && starts_item
+        && !grouped
+        && !l.starts_with("use ")
 }
 
 fn rustfmt(source: &str) -> Result<String, String> {

@@ -90,13 +90,7 @@ impl DataFactoryClient {
         parameters: &IntegrationRuntimeRegenerateKeyParameters,
         options: Option<IntegrationRuntimesRegenerateAuthKeyOptions<'_>>,
     ) -> Result<Response<IntegrationRuntimeAuthKeys>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec {
-            name: "subscriptionId",
-            min_length: None,
-            max_length: None,
-            pattern: None,
-        };
-
+        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
         static RESOURCE_GROUP_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new("^[-\\w\\._\\(\\)]+$").expect("pattern checked at generation time")
         });

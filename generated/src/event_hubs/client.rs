@@ -90,13 +90,7 @@ impl EventHubsClient {
         parameters: &RegenerateAccessKeyParameters,
         options: Option<EventHubsRegenerateKeysOptions<'_>>,
     ) -> Result<Response<AccessKeys>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec {
-            name: "subscriptionId",
-            min_length: None,
-            max_length: None,
-            pattern: None,
-        };
-
+        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
         static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
             name: "resourceGroupName",
             min_length: Some(1usize),

@@ -89,20 +89,8 @@ impl RedisEnterpriseClient {
         parameters: &RegenerateKeyParameters,
         options: Option<DatabasesRegenerateKeyOptions<'_>>,
     ) -> Result<Poller<AccessKeys>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec {
-            name: "subscriptionId",
-            min_length: None,
-            max_length: None,
-            pattern: None,
-        };
-
-        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
-            name: "resourceGroupName",
-            min_length: None,
-            max_length: None,
-            pattern: None,
-        };
-
+        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
+        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
         static CLUSTER_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new("^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
                 .expect("pattern checked at generation time")

@@ -86,34 +86,10 @@ impl ServiceBusClient {
         parameters: &RegenerateAccessKeyParameters,
         options: Option<NamespacesRegenerateKeysOptions<'_>>,
     ) -> Result<Response<AccessKeys>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec {
-            name: "subscriptionId",
-            min_length: None,
-            max_length: None,
-            pattern: None,
-        };
-
-        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
-            name: "resourceGroupName",
-            min_length: None,
-            max_length: None,
-            pattern: None,
-        };
-
-        static NAMESPACE_NAME: ParamSpec = ParamSpec {
-            name: "namespaceName",
-            min_length: None,
-            max_length: None,
-            pattern: None,
-        };
-
-        static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec {
-            name: "authorizationRuleName",
-            min_length: None,
-            max_length: None,
-            pattern: None,
-        };
-
+        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
+        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
+        static NAMESPACE_NAME: ParamSpec = ParamSpec::named("namespaceName");
+        static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec::named("authorizationRuleName");
         let options = options.unwrap_or_default();
         let url = self.core.url(
             &[

@@ -84,20 +84,8 @@ impl StorageClassicClient {
         parameters: &RegenerateKeys,
         options: Option<StorageServicesRegenerateKeysOptions<'_>>,
     ) -> Result<Response<StorageService>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec {
-            name: "subscriptionId",
-            min_length: None,
-            max_length: None,
-            pattern: None,
-        };
-
-        static SERVICE_NAME: ParamSpec = ParamSpec {
-            name: "serviceName",
-            min_length: None,
-            max_length: None,
-            pattern: None,
-        };
-
+        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
+        static SERVICE_NAME: ParamSpec = ParamSpec::named("serviceName");
         let options = options.unwrap_or_default();
         let url = self.core.url(
             &[

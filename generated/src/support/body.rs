@@ -7,8 +7,7 @@ use serde::Serialize;
 
 /// How a body is encoded on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(dead_code, reason = "generated code picks the formats its specs use")]
-pub(crate) enum BodyFormat {
+pub enum BodyFormat {
     Json,
     Xml,
 }
@@ -16,8 +15,7 @@ pub(crate) enum BodyFormat {
 const XML_DECLARATION: &str = r#"<?xml version="1.0" encoding="utf-8"?>"#;
 
 /// Sets `body` as the JSON request body.
-#[allow(dead_code, reason = "used by generated code for JSON operations")]
-pub(crate) fn set_json_body<T: Serialize>(request: &mut Request, body: &T) -> Result<()> {
+pub fn set_json_body<T: Serialize>(request: &mut Request, body: &T) -> Result<()> {
     // serde_json's serialization errors come from Serialize impls and may carry values:
     // keep only the category.
     let bytes = serde_json::to_vec(body).map_err(|e| encode_error(json_category(&e)))?;
@@ -28,8 +26,7 @@ pub(crate) fn set_json_body<T: Serialize>(request: &mut Request, body: &T) -> Re
 
 /// Sets `body` as the XML request body, under the root element `root` carrying the default
 /// namespace `namespace`.
-#[allow(dead_code, reason = "used by generated code for XML operations")]
-pub(crate) fn set_xml_body<T: Serialize>(
+pub fn set_xml_body<T: Serialize>(
     request: &mut Request,
     body: &T,
     root: &'static str,

@@ -16,18 +16,16 @@ use std::sync::Arc;
 
 /// The pipeline (auth, retry, telemetry), the endpoint and the constraint-check switch.
 #[derive(Clone, Debug)]
-#[allow(dead_code, reason = "used by generated clients")]
-pub(crate) struct ClientCore {
+pub struct ClientCore {
     pipeline: Pipeline,
     endpoint: Url,
     check_constraints: bool,
 }
 
-#[allow(dead_code, reason = "used by generated clients")]
 impl ClientCore {
     /// Builds the pipeline. `default_endpoint` and `default_audience` are the service's
     /// public-cloud values from the spec; see [`ClientOptions`] for how overrides apply.
-    pub(crate) fn new(
+    pub fn new(
         credential: Arc<dyn TokenCredential>,
         options: ClientOptions,
         default_endpoint: &str,
@@ -57,13 +55,13 @@ impl ClientCore {
     }
 
     /// The endpoint requests go to.
-    pub(crate) fn endpoint(&self) -> &Url {
+    pub fn endpoint(&self) -> &Url {
         &self.endpoint
     }
 
     /// The endpoint (its path kept as a prefix), then `path` with each parameter checked and
     /// encoded, then the `query` pairs, each key and value percent-encoded.
-    pub(crate) fn url(&self, path: &[PathPart<'_>], query: &[(&str, &str)]) -> Result<Url> {
+    pub fn url(&self, path: &[PathPart<'_>], query: &[(&str, &str)]) -> Result<Url> {
         let suffix = build_path(path, self.check_constraints)?;
         let mut url = self.endpoint.clone();
         let prefix = url.path().trim_end_matches('/');
@@ -93,7 +91,7 @@ impl ClientCore {
 
     /// Checks a query or header value a caller gave against the spec's constraints (unless
     /// the client skips them).
-    pub(crate) fn check(&self, param: &ParamSpec, value: &str) -> Result<()> {
+    pub fn check(&self, param: &ParamSpec, value: &str) -> Result<()> {
         if self.check_constraints {
             check_constraints(param, value)
         } else {
@@ -103,7 +101,7 @@ impl ClientCore {
 
     /// Sends `request`. A status in `success` gives the response; any other status becomes
     /// [`ErrorKind::Service`], read with the `errors` contract.
-    pub(crate) async fn send(
+    pub async fn send(
         &self,
         context: &Context<'_>,
         request: &mut Request,
@@ -127,7 +125,7 @@ impl ClientCore {
 
     /// A poller for a long-running operation started by `request`; nothing is sent until
     /// it is awaited or polled.
-    pub(crate) fn poller<T: DeserializeOwned + Send + 'static>(
+    pub fn poller<T: DeserializeOwned + Send + 'static>(
         &self,
         context: Context<'_>,
         request: Request,

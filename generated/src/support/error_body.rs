@@ -20,8 +20,7 @@ const CORRELATION_ID: HeaderName = HeaderName::from_static("x-ms-correlation-req
 /// Where the code, message and target sit in an error object: each a path of member (JSON)
 /// or child element (XML) names. An empty path means the schema has no such field.
 #[derive(Clone, Copy, Debug)]
-#[allow(dead_code, reason = "built by generated code, one per error schema")]
-pub(crate) struct ErrorFields {
+pub struct ErrorFields {
     pub code: &'static [&'static str],
     pub message: &'static [&'static str],
     pub target: &'static [&'static str],
@@ -31,8 +30,7 @@ pub(crate) struct ErrorFields {
 /// where the list of details is and where each detail's fields are. XML paths are relative
 /// to the root element.
 #[derive(Clone, Copy, Debug)]
-#[allow(dead_code, reason = "built by generated code, one per error schema")]
-pub(crate) struct ErrorContract {
+pub struct ErrorContract {
     pub format: BodyFormat,
     pub fields: ErrorFields,
     /// A JSON array (or a single object), or every XML element the path reaches.

@@ -33,8 +33,7 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 /// Where the spec says the final result of a long-running operation is read from
 /// (`x-ms-long-running-operation-options.final-state-via`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(dead_code, reason = "generated code picks the variants its specs use")]
-pub(crate) enum FinalState {
+pub enum FinalState {
     /// Poll `Azure-AsyncOperation`; then read the result from `Location` (the original URL
     /// for PUT and PATCH).
     AzureAsyncOperation,

@@ -16,13 +16,19 @@ mod params;
 mod path;
 mod response;
 
-pub use error::{Error, ErrorKind, Result, ServiceError, ServiceErrorDetail};
-pub use lro::{OperationStatus, Poller};
-pub use options::ClientOptions;
-pub use response::Response;
+/// What users of the crate see; the crate root re-exports all of it.
+pub mod api {
+    pub use super::error::{Error, ErrorKind, Result, ServiceError, ServiceErrorDetail};
+    pub use super::lro::{OperationStatus, Poller};
+    pub use super::options::ClientOptions;
+    pub use super::response::Response;
+}
 
-#[allow(unused_imports, reason = "the generated code uses what its specs need")]
-pub(crate) use self::{
+// What generated code calls. The module is public but hidden (like serde's `__private`), so
+// that these are live API rather than dead code when some spec set does not use one of them
+// (no XML operation, say); they are not part of the crate's documented interface.
+pub use self::api::*;
+pub use self::{
     body::{BodyFormat, set_json_body, set_xml_body},
     client::ClientCore,
     error_body::{ErrorContract, ErrorFields},

@@ -6,8 +6,7 @@ use std::sync::LazyLock;
 
 /// One parameter's wire name and constraints, emitted as a `static` next to the method.
 #[derive(Debug)]
-#[allow(dead_code, reason = "built by generated code")]
-pub(crate) struct ParamSpec {
+pub struct ParamSpec {
     pub name: &'static str,
     /// Minimum length in characters (Unicode scalar values).
     pub min_length: Option<usize>,
@@ -15,6 +14,19 @@ pub(crate) struct ParamSpec {
     pub max_length: Option<usize>,
     /// Compiled once, on first use; the generator has already checked that it compiles.
     pub pattern: Option<&'static LazyLock<Regex>>,
+}
+
+impl ParamSpec {
+    /// A parameter the spec puts no length or pattern rule on; it is still refused when empty
+    /// or a dot segment in a path.
+    pub const fn named(name: &'static str) -> Self {
+        ParamSpec {
+            name,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+        }
+    }
 }
 
 /// Checks `value` against the spec's length and pattern rules.

@@ -15,8 +15,7 @@ pub(crate) const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
 
 /// One piece of a path template, as generated code lists them.
 #[derive(Clone, Copy, Debug)]
-#[allow(dead_code, reason = "built by generated code")]
-pub(crate) enum PathPart<'a> {
+pub enum PathPart<'a> {
     /// Fixed text from the spec, slashes included, e.g. `"/subscriptions/"`.
     Literal(&'static str),
     /// A caller's value, encoded as (part of) one segment.

@@ -59,27 +59,21 @@ impl<T> Response<T> {
 }
 
 /// Decodes a JSON success body into `T`.
-#[allow(dead_code, reason = "used by generated code for JSON operations")]
-pub(crate) fn decode_json<T: DeserializeOwned>(response: RawResponse) -> Result<Response<T>> {
+pub fn decode_json<T: DeserializeOwned>(response: RawResponse) -> Result<Response<T>> {
     let (status, headers, body) = response.deconstruct();
     let model = json_model(status, &body)?;
     Ok(Response::new(status, headers, model))
 }
 
 /// Decodes an XML success body into `T`.
-#[allow(dead_code, reason = "used by generated code for XML operations")]
-pub(crate) fn decode_xml<T: DeserializeOwned>(response: RawResponse) -> Result<Response<T>> {
+pub fn decode_xml<T: DeserializeOwned>(response: RawResponse) -> Result<Response<T>> {
     let (status, headers, body) = response.deconstruct();
     let model = xml_model(status, &body)?;
     Ok(Response::new(status, headers, model))
 }
 
 /// A success without a documented body: whatever body came is ignored.
-#[allow(
-    dead_code,
-    reason = "used by generated code for operations without a response body"
-)]
-pub(crate) fn decode_empty(response: RawResponse) -> Result<Response<()>> {
+pub fn decode_empty(response: RawResponse) -> Result<Response<()>> {
     let (status, headers, _) = response.deconstruct();
     Ok(Response::new(status, headers, ()))
 }
@@ -88,7 +82,7 @@ fn is_blank(body: &[u8]) -> bool {
     body.iter().all(u8::is_ascii_whitespace)
 }
 
-/// serde_json's messages can quote the body ("invalid type: string \"<key>\""), so only the
+/// serde_json's messages can quote the body (`invalid type: string "<key>"`), so only the
 /// category and position are kept.
 pub(crate) fn json_model<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T> {
     if is_blank(body) {

@@ -317,6 +317,11 @@ fn param_static(p: &Param) -> TokenStream {
                 };
             }
         }
+        None if p.constraints.min_length.is_none() && p.constraints.max_length.is_none() => {
+            quote! {
+                static #spec: ParamSpec = ParamSpec::named(#wire);
+            }
+        }
         None => quote! {
             static #spec: ParamSpec = ParamSpec {
                 name: #wire,

@@ -56,8 +56,9 @@ pub fn lib_rs(ir: &Crate) -> EmittedFile {
         #docs
         #![deny(missing_docs)]
 
-        mod support;
-        pub use support::*;
+        #[doc(hidden)]
+        pub mod support;
+        pub use support::api::*;
 
         #common
         #(#modules)*
