@@ -3,8 +3,8 @@
 
 //! Schemas shared by every service: the Azure Resource Manager error contract (`ErrorResponse`, `ErrorDetail`, `ErrorAdditionalInfo`).
 
-use crate::support::{BodyFormat, ErrorContract, ErrorFields};
 use serde::{Deserialize, Serialize};
+use crate::support::{BodyFormat, ErrorContract, ErrorFields};
 
 /// Error response
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Serialize)]
@@ -46,11 +46,7 @@ pub struct ErrorDetail {
     #[serde(rename = "details", default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<ErrorDetail>>,
     /// The error additional info.
-    #[serde(
-        rename = "additionalInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "additionalInfo", default, skip_serializing_if = "Option::is_none")]
     pub additional_info: Option<Vec<ErrorAdditionalInfo>>,
 }
 

@@ -22,19 +22,26 @@
 //! Keys and connection strings are `azure_core::credentials::Secret`: `Debug` never shows them, and errors never quote a response body.
 
 #![deny(missing_docs)]
+
 #[doc(hidden)]
 pub mod support;
 
 pub use support::api::*;
 
+#[rustfmt::skip]
 pub mod common;
 
+#[rustfmt::skip]
 pub mod data_factory;
 
+#[rustfmt::skip]
 pub mod event_hubs;
 
+#[rustfmt::skip]
 pub mod redis_enterprise;
 
+#[rustfmt::skip]
 pub mod service_bus;
 
+#[rustfmt::skip]
 pub mod storage_classic;

@@ -3,17 +3,19 @@
 
 //! The client and its per-method options.
 
-use super::models::{
-    CLOUD_ERROR_CONTRACT, IntegrationRuntimeAuthKeys, IntegrationRuntimeRegenerateKeyParameters,
-};
-use crate::support::{
-    ClientCore, ClientOptions, ParamSpec, PathPart, Response, Result, decode_json, set_json_body,
-};
-use azure_core::credentials::TokenCredential;
-use azure_core::http::{ClientMethodOptions, Method, Request, Url};
-use regex::Regex;
 use std::sync::Arc;
 use std::sync::LazyLock;
+use regex::Regex;
+use azure_core::credentials::TokenCredential;
+use azure_core::http::{ClientMethodOptions, Method, Request, Url};
+use super::models::{
+    CLOUD_ERROR_CONTRACT, IntegrationRuntimeAuthKeys,
+    IntegrationRuntimeRegenerateKeyParameters,
+};
+use crate::support::{
+    ClientCore, ClientOptions, ParamSpec, PathPart, Response, Result, decode_json,
+    set_json_body,
+};
 
 /// Client for the Data Factory management operations.
 ///
@@ -92,7 +94,8 @@ impl DataFactoryClient {
     ) -> Result<Response<IntegrationRuntimeAuthKeys>> {
         static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
         static RESOURCE_GROUP_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[-\\w\\._\\(\\)]+$").expect("pattern checked at generation time")
+            Regex::new("^[-\\w\\._\\(\\)]+$")
+                .expect("pattern checked at generation time")
         });
 
         static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
@@ -127,20 +130,22 @@ impl DataFactoryClient {
         };
 
         let options = options.unwrap_or_default();
-        let url = self.core.url(
-            &[
-                PathPart::Literal("/subscriptions/"),
-                PathPart::Param(&SUBSCRIPTION_ID, subscription_id),
-                PathPart::Literal("/resourceGroups/"),
-                PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
-                PathPart::Literal("/providers/Microsoft.DataFactory/factories/"),
-                PathPart::Param(&FACTORY_NAME, factory_name),
-                PathPart::Literal("/integrationRuntimes/"),
-                PathPart::Param(&INTEGRATION_RUNTIME_NAME, integration_runtime_name),
-                PathPart::Literal("/regenerateAuthKey"),
-            ],
-            &[("api-version", "2018-06-01")],
-        )?;
+        let url = self
+            .core
+            .url(
+                &[
+                    PathPart::Literal("/subscriptions/"),
+                    PathPart::Param(&SUBSCRIPTION_ID, subscription_id),
+                    PathPart::Literal("/resourceGroups/"),
+                    PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
+                    PathPart::Literal("/providers/Microsoft.DataFactory/factories/"),
+                    PathPart::Param(&FACTORY_NAME, factory_name),
+                    PathPart::Literal("/integrationRuntimes/"),
+                    PathPart::Param(&INTEGRATION_RUNTIME_NAME, integration_runtime_name),
+                    PathPart::Literal("/regenerateAuthKey"),
+                ],
+                &[("api-version", "2018-06-01")],
+            )?;
         let mut request = Request::new(url, Method::Post);
         set_json_body(&mut request, parameters)?;
         let response = self

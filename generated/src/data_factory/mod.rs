@@ -12,6 +12,6 @@ mod models;
 pub use client::{DataFactoryClient, IntegrationRuntimesRegenerateAuthKeyOptions};
 
 pub use models::{
-    CloudError, CloudErrorBody, IntegrationRuntimeAuthKeyName, IntegrationRuntimeAuthKeys,
-    IntegrationRuntimeRegenerateKeyParameters,
+    CloudError, CloudErrorBody, IntegrationRuntimeAuthKeyName,
+    IntegrationRuntimeAuthKeys, IntegrationRuntimeRegenerateKeyParameters,
 };

@@ -3,10 +3,10 @@
 
 //! Request and response models of Data Factory.
 
-use crate::support::{BodyFormat, ErrorContract, ErrorFields};
+use std::fmt;
 use azure_core::credentials::Secret;
 use serde::{Deserialize, Serialize};
-use std::fmt;
+use crate::support::{BodyFormat, ErrorContract, ErrorFields};
 
 /// Parameters to regenerate the authentication key.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Serialize)]

@@ -3,15 +3,16 @@
 
 //! The client and its per-method options.
 
-use super::models::{AccessKeys, RegenerateAccessKeyParameters};
-use crate::support::{
-    ClientCore, ClientOptions, ParamSpec, PathPart, Response, Result, decode_json, set_json_body,
-};
-use azure_core::credentials::TokenCredential;
-use azure_core::http::{ClientMethodOptions, Method, Request, Url};
-use regex::Regex;
 use std::sync::Arc;
 use std::sync::LazyLock;
+use regex::Regex;
+use azure_core::credentials::TokenCredential;
+use azure_core::http::{ClientMethodOptions, Method, Request, Url};
+use super::models::{AccessKeys, RegenerateAccessKeyParameters};
+use crate::support::{
+    ClientCore, ClientOptions, ParamSpec, PathPart, Response, Result, decode_json,
+    set_json_body,
+};
 
 /// Client for the Event Hubs management operations.
 ///
@@ -125,22 +126,24 @@ impl EventHubsClient {
         };
 
         let options = options.unwrap_or_default();
-        let url = self.core.url(
-            &[
-                PathPart::Literal("/subscriptions/"),
-                PathPart::Param(&SUBSCRIPTION_ID, subscription_id),
-                PathPart::Literal("/resourceGroups/"),
-                PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
-                PathPart::Literal("/providers/Microsoft.EventHub/namespaces/"),
-                PathPart::Param(&NAMESPACE_NAME, namespace_name),
-                PathPart::Literal("/eventhubs/"),
-                PathPart::Param(&EVENT_HUB_NAME, event_hub_name),
-                PathPart::Literal("/authorizationRules/"),
-                PathPart::Param(&AUTHORIZATION_RULE_NAME, authorization_rule_name),
-                PathPart::Literal("/regenerateKeys"),
-            ],
-            &[("api-version", "2024-01-01")],
-        )?;
+        let url = self
+            .core
+            .url(
+                &[
+                    PathPart::Literal("/subscriptions/"),
+                    PathPart::Param(&SUBSCRIPTION_ID, subscription_id),
+                    PathPart::Literal("/resourceGroups/"),
+                    PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
+                    PathPart::Literal("/providers/Microsoft.EventHub/namespaces/"),
+                    PathPart::Param(&NAMESPACE_NAME, namespace_name),
+                    PathPart::Literal("/eventhubs/"),
+                    PathPart::Param(&EVENT_HUB_NAME, event_hub_name),
+                    PathPart::Literal("/authorizationRules/"),
+                    PathPart::Param(&AUTHORIZATION_RULE_NAME, authorization_rule_name),
+                    PathPart::Literal("/regenerateKeys"),
+                ],
+                &[("api-version", "2024-01-01")],
+            )?;
         let mut request = Request::new(url, Method::Post);
         set_json_body(&mut request, parameters)?;
         let response = self

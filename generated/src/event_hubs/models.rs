@@ -3,9 +3,9 @@
 
 //! Request and response models of Event Hubs.
 
+use std::fmt;
 use azure_core::credentials::Secret;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// Parameters supplied to the Regenerate Authorization Rule operation, specifies which key needs to be reset.
 #[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]
@@ -102,18 +102,10 @@ pub struct AccessKeys {
     )]
     pub alias_secondary_connection_string: Option<Secret>,
     /// A base64-encoded 256-bit primary key for signing and validating the SAS token.
-    #[serde(
-        rename = "primaryKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "primaryKey", default, skip_serializing_if = "Option::is_none")]
     pub primary_key: Option<Secret>,
     /// A base64-encoded 256-bit primary key for signing and validating the SAS token.
-    #[serde(
-        rename = "secondaryKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "secondaryKey", default, skip_serializing_if = "Option::is_none")]
     pub secondary_key: Option<Secret>,
     /// A string that describes the AuthorizationRule.
     #[serde(rename = "keyName", default, skip_serializing_if = "Option::is_none")]

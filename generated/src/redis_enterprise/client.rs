@@ -3,16 +3,16 @@
 
 //! The client and its per-method options.
 
-use super::models::{AccessKeys, RegenerateKeyParameters};
-use crate::support::{
-    BodyFormat, ClientCore, ClientOptions, FinalState, ParamSpec, PathPart, Poller, Result,
-    set_json_body,
-};
-use azure_core::credentials::TokenCredential;
-use azure_core::http::{ClientMethodOptions, Method, Request, Url};
-use regex::Regex;
 use std::sync::Arc;
 use std::sync::LazyLock;
+use regex::Regex;
+use azure_core::credentials::TokenCredential;
+use azure_core::http::{ClientMethodOptions, Method, Request, Url};
+use super::models::{AccessKeys, RegenerateKeyParameters};
+use crate::support::{
+    BodyFormat, ClientCore, ClientOptions, FinalState, ParamSpec, PathPart, Poller,
+    Result, set_json_body,
+};
 
 /// Client for the Redis Enterprise management operations.
 ///
@@ -116,29 +116,35 @@ impl RedisEnterpriseClient {
         };
 
         let options = options.unwrap_or_default();
-        let url = self.core.url(
-            &[
-                PathPart::Literal("/subscriptions/"),
-                PathPart::Param(&SUBSCRIPTION_ID, subscription_id),
-                PathPart::Literal("/resourceGroups/"),
-                PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
-                PathPart::Literal("/providers/Microsoft.Cache/redisEnterprise/"),
-                PathPart::Param(&CLUSTER_NAME, cluster_name),
-                PathPart::Literal("/databases/"),
-                PathPart::Param(&DATABASE_NAME, database_name),
-                PathPart::Literal("/regenerateKey"),
-            ],
-            &[("api-version", "2024-10-01")],
-        )?;
+        let url = self
+            .core
+            .url(
+                &[
+                    PathPart::Literal("/subscriptions/"),
+                    PathPart::Param(&SUBSCRIPTION_ID, subscription_id),
+                    PathPart::Literal("/resourceGroups/"),
+                    PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
+                    PathPart::Literal("/providers/Microsoft.Cache/redisEnterprise/"),
+                    PathPart::Param(&CLUSTER_NAME, cluster_name),
+                    PathPart::Literal("/databases/"),
+                    PathPart::Param(&DATABASE_NAME, database_name),
+                    PathPart::Literal("/regenerateKey"),
+                ],
+                &[("api-version", "2024-10-01")],
+            )?;
         let mut request = Request::new(url, Method::Post);
         set_json_body(&mut request, parameters)?;
-        Ok(self.core.poller(
-            options.method_options.context,
-            request,
-            &crate::common::ERROR_RESPONSE_CONTRACT,
-            FinalState::AzureAsyncOperation,
-            BodyFormat::Json,
-        ))
+        Ok(
+            self
+                .core
+                .poller(
+                    options.method_options.context,
+                    request,
+                    &crate::common::ERROR_RESPONSE_CONTRACT,
+                    FinalState::AzureAsyncOperation,
+                    BodyFormat::Json,
+                ),
+        )
     }
 }
 

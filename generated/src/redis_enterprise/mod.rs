@@ -9,6 +9,6 @@ mod client;
 
 mod models;
 
-pub use client::{DatabasesRegenerateKeyOptions, RedisEnterpriseClient};
+pub use client::{RedisEnterpriseClient, DatabasesRegenerateKeyOptions};
 
 pub use models::{AccessKeyType, AccessKeys, RegenerateKeyParameters};

@@ -3,9 +3,9 @@
 
 //! Request and response models of Redis Enterprise.
 
+use std::fmt;
 use azure_core::credentials::Secret;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// Regenerate access keys request
 #[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]
@@ -71,17 +71,9 @@ impl fmt::Display for AccessKeyType {
 #[derive(Clone, Debug, Default, Deserialize, Eq, PartialEq, Serialize)]
 pub struct AccessKeys {
     /// The current primary key that clients can use to authenticate
-    #[serde(
-        rename = "primaryKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "primaryKey", default, skip_serializing_if = "Option::is_none")]
     pub primary_key: Option<Secret>,
     /// The current secondary key that clients can use to authenticate
-    #[serde(
-        rename = "secondaryKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "secondaryKey", default, skip_serializing_if = "Option::is_none")]
     pub secondary_key: Option<Secret>,
 }

@@ -3,13 +3,14 @@
 
 //! The client and its per-method options.
 
-use super::models::{AccessKeys, ERROR_RESPONSE_CONTRACT, RegenerateAccessKeyParameters};
-use crate::support::{
-    ClientCore, ClientOptions, ParamSpec, PathPart, Response, Result, decode_json, set_json_body,
-};
+use std::sync::Arc;
 use azure_core::credentials::TokenCredential;
 use azure_core::http::{ClientMethodOptions, Method, Request, Url};
-use std::sync::Arc;
+use super::models::{AccessKeys, ERROR_RESPONSE_CONTRACT, RegenerateAccessKeyParameters};
+use crate::support::{
+    ClientCore, ClientOptions, ParamSpec, PathPart, Response, Result, decode_json,
+    set_json_body,
+};
 
 /// Client for the Service Bus management operations.
 ///
@@ -89,22 +90,26 @@ impl ServiceBusClient {
         static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
         static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
         static NAMESPACE_NAME: ParamSpec = ParamSpec::named("namespaceName");
-        static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec::named("authorizationRuleName");
+        static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec::named(
+            "authorizationRuleName",
+        );
         let options = options.unwrap_or_default();
-        let url = self.core.url(
-            &[
-                PathPart::Literal("/subscriptions/"),
-                PathPart::Param(&SUBSCRIPTION_ID, subscription_id),
-                PathPart::Literal("/resourceGroups/"),
-                PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
-                PathPart::Literal("/providers/Microsoft.ServiceBus/namespaces/"),
-                PathPart::Param(&NAMESPACE_NAME, namespace_name),
-                PathPart::Literal("/AuthorizationRules/"),
-                PathPart::Param(&AUTHORIZATION_RULE_NAME, authorization_rule_name),
-                PathPart::Literal("/regenerateKeys"),
-            ],
-            &[("api-version", "2017-04-01")],
-        )?;
+        let url = self
+            .core
+            .url(
+                &[
+                    PathPart::Literal("/subscriptions/"),
+                    PathPart::Param(&SUBSCRIPTION_ID, subscription_id),
+                    PathPart::Literal("/resourceGroups/"),
+                    PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
+                    PathPart::Literal("/providers/Microsoft.ServiceBus/namespaces/"),
+                    PathPart::Param(&NAMESPACE_NAME, namespace_name),
+                    PathPart::Literal("/AuthorizationRules/"),
+                    PathPart::Param(&AUTHORIZATION_RULE_NAME, authorization_rule_name),
+                    PathPart::Literal("/regenerateKeys"),
+                ],
+                &[("api-version", "2017-04-01")],
+            )?;
         let mut request = Request::new(url, Method::Post);
         set_json_body(&mut request, parameters)?;
         let response = self

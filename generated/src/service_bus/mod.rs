@@ -9,6 +9,6 @@ mod client;
 
 mod models;
 
-pub use client::{NamespacesRegenerateKeysOptions, ServiceBusClient};
+pub use client::{ServiceBusClient, NamespacesRegenerateKeysOptions};
 
 pub use models::{AccessKeys, ErrorResponse, KeyType, RegenerateAccessKeyParameters};

@@ -3,13 +3,14 @@
 
 //! The client and its per-method options.
 
-use super::models::{RegenerateKeys, SERVICE_MANAGEMENT_ERROR_CONTRACT, StorageService};
-use crate::support::{
-    ClientCore, ClientOptions, ParamSpec, PathPart, Response, Result, decode_xml, set_xml_body,
-};
+use std::sync::Arc;
 use azure_core::credentials::TokenCredential;
 use azure_core::http::{ClientMethodOptions, Method, Request, Url};
-use std::sync::Arc;
+use super::models::{RegenerateKeys, SERVICE_MANAGEMENT_ERROR_CONTRACT, StorageService};
+use crate::support::{
+    ClientCore, ClientOptions, ParamSpec, PathPart, Response, Result, decode_xml,
+    set_xml_body,
+};
 
 /// Client for the Storage (classic Service Management) management operations.
 ///
@@ -87,16 +88,18 @@ impl StorageClassicClient {
         static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
         static SERVICE_NAME: ParamSpec = ParamSpec::named("serviceName");
         let options = options.unwrap_or_default();
-        let url = self.core.url(
-            &[
-                PathPart::Literal("/"),
-                PathPart::Param(&SUBSCRIPTION_ID, subscription_id),
-                PathPart::Literal("/services/storageservices/"),
-                PathPart::Param(&SERVICE_NAME, service_name),
-                PathPart::Literal("/keys"),
-            ],
-            &[("action", "regenerate")],
-        )?;
+        let url = self
+            .core
+            .url(
+                &[
+                    PathPart::Literal("/"),
+                    PathPart::Param(&SUBSCRIPTION_ID, subscription_id),
+                    PathPart::Literal("/services/storageservices/"),
+                    PathPart::Param(&SERVICE_NAME, service_name),
+                    PathPart::Literal("/keys"),
+                ],
+                &[("action", "regenerate")],
+            )?;
         let mut request = Request::new(url, Method::Post);
         request.insert_header("x-ms-version", "2011-06-01");
         set_xml_body(

@@ -3,10 +3,10 @@
 
 //! Request and response models of Storage (classic Service Management).
 
-use crate::support::{BodyFormat, ErrorContract, ErrorFields};
+use std::fmt;
 use azure_core::credentials::Secret;
 use serde::{Deserialize, Serialize};
-use std::fmt;
+use crate::support::{BodyFormat, ErrorContract, ErrorFields};
 
 /// The request body of Regenerate Storage Account Keys.
 #[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]

@@ -42,14 +42,21 @@ pub fn lib_rs(ir: &Crate) -> EmittedFile {
     );
     let docs = inner_docs(&text);
     let mut sources: Vec<String> = Vec::new();
+    // The generator lays these modules out; `rustfmt::skip` keeps `cargo fmt` from reflowing them.
     let common = ir.common.as_ref().map(|c| {
         sources.push(c.source.clone());
-        quote! { pub mod common; }
+        quote! {
+            #[rustfmt::skip]
+            pub mod common;
+        }
     });
     let modules = ir.services.iter().map(|s| {
         sources.extend(s.sources.iter().cloned());
         let module = ident(&s.module);
-        quote! { pub mod #module; }
+        quote! {
+            #[rustfmt::skip]
+            pub mod #module;
+        }
     });
     let modules: Vec<TokenStream> = modules.collect();
     let tokens = quote! {
@@ -90,5 +97,36 @@ pub fn service_mod_rs(service: &Service) -> TokenStream {
 
         pub use client::{#client, #(#options),*};
         pub use models::{#(#models),*};
+    }
+}
+
+/// `tests/examples/main.rs`: one test target for every service's example tests.
+pub fn examples_main_rs(ir: &Crate) -> EmittedFile {
+    let services: Vec<&Service> = ir
+        .services
+        .iter()
+        .filter(|s| s.operations.iter().any(|op| !op.examples.is_empty()))
+        .collect();
+    let modules = services.iter().map(|s| {
+        let module = ident(&s.module);
+        quote! {
+            #[rustfmt::skip]
+            mod #module;
+        }
+    });
+    let sources = services
+        .iter()
+        .flat_map(|s| s.sources.iter().cloned())
+        .collect();
+    let tokens = quote! {
+        //! Tests generated from the specs' examples, one module per service: the client must send
+        //! exactly the documented request to a local server and parse the documented response.
+
+        #(#modules)*
+    };
+    EmittedFile {
+        path: "tests/examples/main.rs".into(),
+        sources,
+        tokens,
     }
 }

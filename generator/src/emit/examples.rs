@@ -10,7 +10,7 @@ use crate::names::snake;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// `tests/examples_<service>.rs`.
+/// `tests/examples/<service>.rs`.
 pub fn examples_rs(service: &Service) -> TokenStream {
     let module = ident(&service.module);
     let mut names: BTreeMap<String, usize> = BTreeMap::new();

@@ -24,6 +24,13 @@ pub struct EmittedFile {
 /// Every file of the generated crate, in a stable order.
 pub fn plan(ir: &Crate) -> Vec<EmittedFile> {
     let mut files = vec![crate_root::lib_rs(ir)];
+    if ir
+        .services
+        .iter()
+        .any(|s| s.operations.iter().any(|op| !op.examples.is_empty()))
+    {
+        files.push(crate_root::examples_main_rs(ir));
+    }
     if let Some(common) = &ir.common {
         files.push(EmittedFile {
             path: "src/common.rs".into(),
@@ -50,7 +57,7 @@ pub fn plan(ir: &Crate) -> Vec<EmittedFile> {
         });
         if service.operations.iter().any(|op| !op.examples.is_empty()) {
             files.push(EmittedFile {
-                path: format!("tests/examples_{}.rs", service.module),
+                path: format!("tests/examples/{}.rs", service.module),
                 sources: service.sources.clone(),
                 tokens: examples::examples_rs(service),
             });

@@ -4,7 +4,9 @@
 //! Tests generated from the examples in the Data Factory specs: the client must send exactly the documented request and parse the documented response.
 
 use azure_mgmt::ClientOptions;
-use azure_mgmt::data_factory::{DataFactoryClient, IntegrationRuntimeRegenerateKeyParameters};
+use azure_mgmt::data_factory::{
+    DataFactoryClient, IntegrationRuntimeRegenerateKeyParameters,
+};
 use serde_json::Value;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -51,11 +53,11 @@ async fn integration_runtimes_regenerate_auth_key() {
     let client = DataFactoryClient::new(testkit::FakeCredential::new(), Some(options))
         .expect("the test endpoint is valid");
     let parameters: IntegrationRuntimeRegenerateKeyParameters = serde_json::from_str(
-        r#"{
+            r#"{
   "keyName": "authKey2"
 }"#,
-    )
-    .expect("the example body fits the request model");
+        )
+        .expect("the example body fits the request model");
     let response = client
         .integration_runtimes_regenerate_auth_key(
             "12345678-1234-1234-1234-12345678abc",
@@ -70,25 +72,16 @@ async fn integration_runtimes_regenerate_auth_key() {
     assert_eq!(response.status(), 200);
     assert_eq!(
         serde_json::to_value(response.model()).expect("the model serializes"),
-        json(
-            r#"{
+        json(r#"{
   "authKey2": "**********"
-}"#
-        ),
+}"#),
         "the parsed model holds exactly the documented values",
     );
-    assert_eq!(
-        response.request_id(),
-        Some("25af6d34-52c6-40a4-a882-16052af85c99")
-    );
-    let requests = server
-        .received_requests()
-        .await
-        .expect("requests are recorded");
+    assert_eq!(response.request_id(), Some("25af6d34-52c6-40a4-a882-16052af85c99"));
+    let requests = server.received_requests().await.expect("requests are recorded");
     assert_eq!(requests.len(), 1, "exactly one request is sent");
     assert_eq!(
-        requests[0].url.query(),
-        Some("api-version=2018-06-01"),
+        requests[0].url.query(), Some("api-version=2018-06-01"),
         "the query holds exactly the documented pairs"
     );
 }

@@ -48,11 +48,11 @@ async fn storage_services_regenerate_keys() {
     let client = StorageClassicClient::new(testkit::FakeCredential::new(), Some(options))
         .expect("the test endpoint is valid");
     let parameters: RegenerateKeys = serde_json::from_str(
-        r#"{
+            r#"{
   "KeyType": "Primary"
 }"#,
-    )
-    .expect("the example body fits the request model");
+        )
+        .expect("the example body fits the request model");
     let response = client
         .storage_services_regenerate_keys(
             "5f750a97-50d9-4e36-8081-c9ee4c0210d4",
@@ -65,29 +65,20 @@ async fn storage_services_regenerate_keys() {
     assert_eq!(response.status(), 200);
     assert_eq!(
         serde_json::to_value(response.model()).expect("the model serializes"),
-        json(
-            r#"{
+        json(r#"{
   "StorageServiceKeys": {
     "Primary": "u++MV1wTklJImwbkFpQOr7qYFiXzGd/g74nm8Lg9fXMHpByenKkMSKh00wZpmMm3aAq/rfqK40n6aMuHjSHzNA==",
     "Secondary": "ewuxmJ/abBQntDKPzUMGZH7WdhN1ubD1gAMoyhTURT/CR21grUazh/AtBWDMxfYfIXmrtZjYW5XVa0cZZ9E3bg=="
   },
   "Url": "https://management.core.windows.net/5f750a97-50d9-4e36-8081-c9ee4c0210d4/services/storageservices/mystorageaccount"
-}"#
-        ),
+}"#),
         "the parsed model holds exactly the documented values",
     );
-    assert_eq!(
-        response.request_id(),
-        Some("0ea54935116b46518bbe3f715fe70213")
-    );
-    let requests = server
-        .received_requests()
-        .await
-        .expect("requests are recorded");
+    assert_eq!(response.request_id(), Some("0ea54935116b46518bbe3f715fe70213"));
+    let requests = server.received_requests().await.expect("requests are recorded");
     assert_eq!(requests.len(), 1, "exactly one request is sent");
     assert_eq!(
-        requests[0].url.query(),
-        Some("action=regenerate"),
+        requests[0].url.query(), Some("action=regenerate"),
         "the query holds exactly the documented pairs"
     );
 }

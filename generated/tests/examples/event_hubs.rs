@@ -44,11 +44,11 @@ async fn event_hub_authorization_rule_regenerate_key() {
     let client = EventHubsClient::new(testkit::FakeCredential::new(), Some(options))
         .expect("the test endpoint is valid");
     let parameters: RegenerateAccessKeyParameters = serde_json::from_str(
-        r#"{
+            r#"{
   "keyType": "PrimaryKey"
 }"#,
-    )
-    .expect("the example body fits the request model");
+        )
+        .expect("the example body fits the request model");
     let response = client
         .event_hubs_regenerate_keys(
             "5f750a97-50d9-4e36-8081-c9ee4c0210d4",
@@ -64,19 +64,13 @@ async fn event_hub_authorization_rule_regenerate_key() {
     assert_eq!(response.status(), 200);
     assert_eq!(
         serde_json::to_value(response.model()).expect("the model serializes"),
-        json(
-            "{\n  \"keyName\": \"sdk-Authrules-1534\",\n  \"primaryConnectionString\": \"Endpoint=sb://sdk-namespace-9027.servicebus.windows-int.net/;SharedAccessKeyName=sdk-Authrules-1534;SharedAccessKey=#############################################;EntityPath=sdk-EventHub-1647\",\n  \"primaryKey\": \"#############################################\",\n  \"secondaryConnectionString\": \"Endpoint=sb://sdk-namespace-9027.servicebus.windows-int.net/;SharedAccessKeyName=sdk-Authrules-1534;SharedAccessKey=#############################################;EntityPath=sdk-EventHub-1647\",\n  \"secondaryKey\": \"#############################################\"\n}"
-        ),
+        json("{\n  \"keyName\": \"sdk-Authrules-1534\",\n  \"primaryConnectionString\": \"Endpoint=sb://sdk-namespace-9027.servicebus.windows-int.net/;SharedAccessKeyName=sdk-Authrules-1534;SharedAccessKey=#############################################;EntityPath=sdk-EventHub-1647\",\n  \"primaryKey\": \"#############################################\",\n  \"secondaryConnectionString\": \"Endpoint=sb://sdk-namespace-9027.servicebus.windows-int.net/;SharedAccessKeyName=sdk-Authrules-1534;SharedAccessKey=#############################################;EntityPath=sdk-EventHub-1647\",\n  \"secondaryKey\": \"#############################################\"\n}"),
         "the parsed model holds exactly the documented values",
     );
-    let requests = server
-        .received_requests()
-        .await
-        .expect("requests are recorded");
+    let requests = server.received_requests().await.expect("requests are recorded");
     assert_eq!(requests.len(), 1, "exactly one request is sent");
     assert_eq!(
-        requests[0].url.query(),
-        Some("api-version=2024-01-01"),
+        requests[0].url.query(), Some("api-version=2024-01-01"),
         "the query holds exactly the documented pairs"
     );
 }
