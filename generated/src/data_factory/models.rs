@@ -87,7 +87,7 @@ pub struct CloudError {
     pub error: Option<CloudErrorBody>,
 }
 
-/// Where the code, message, target and details sit in a [`CloudError`] body.
+/// The error contract of [`CloudError`]: where the code, message, target and details sit in it.
 pub(crate) const CLOUD_ERROR_CONTRACT: ErrorContract = ErrorContract {
     format: BodyFormat::Json,
     fields: ErrorFields {

@@ -94,8 +94,8 @@ impl EventHubsClient {
         static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
         static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
             name: "resourceGroupName",
-            min_length: Some(1usize),
-            max_length: Some(90usize),
+            min_length: Some(1),
+            max_length: Some(90),
             pattern: None,
         };
 
@@ -106,21 +106,21 @@ impl EventHubsClient {
 
         static NAMESPACE_NAME: ParamSpec = ParamSpec {
             name: "namespaceName",
-            min_length: Some(6usize),
-            max_length: Some(50usize),
+            min_length: Some(6),
+            max_length: Some(50),
             pattern: Some(&NAMESPACE_NAME_PATTERN),
         };
 
         static EVENT_HUB_NAME: ParamSpec = ParamSpec {
             name: "eventHubName",
-            min_length: Some(1usize),
-            max_length: Some(256usize),
+            min_length: Some(1),
+            max_length: Some(256),
             pattern: None,
         };
 
         static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec {
             name: "authorizationRuleName",
-            min_length: Some(1usize),
+            min_length: Some(1),
             max_length: None,
             pattern: None,
         };

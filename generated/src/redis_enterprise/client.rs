@@ -98,8 +98,8 @@ impl RedisEnterpriseClient {
 
         static CLUSTER_NAME: ParamSpec = ParamSpec {
             name: "clusterName",
-            min_length: Some(1usize),
-            max_length: Some(60usize),
+            min_length: Some(1),
+            max_length: Some(60),
             pattern: Some(&CLUSTER_NAME_PATTERN),
         };
 
@@ -110,8 +110,8 @@ impl RedisEnterpriseClient {
 
         static DATABASE_NAME: ParamSpec = ParamSpec {
             name: "databaseName",
-            min_length: Some(1usize),
-            max_length: Some(60usize),
+            min_length: Some(1),
+            max_length: Some(60),
             pattern: Some(&DATABASE_NAME_PATTERN),
         };
 
@@ -134,17 +134,16 @@ impl RedisEnterpriseClient {
             )?;
         let mut request = Request::new(url, Method::Post);
         set_json_body(&mut request, parameters)?;
-        Ok(
-            self
-                .core
-                .poller(
-                    options.method_options.context,
-                    request,
-                    &crate::common::ERROR_RESPONSE_CONTRACT,
-                    FinalState::AzureAsyncOperation,
-                    BodyFormat::Json,
-                ),
-        )
+        let poller = self
+            .core
+            .poller(
+                options.method_options.context,
+                request,
+                &crate::common::ERROR_RESPONSE_CONTRACT,
+                FinalState::AzureAsyncOperation,
+                BodyFormat::Json,
+            );
+        Ok(poller)
     }
 }
 

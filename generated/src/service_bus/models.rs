@@ -124,7 +124,7 @@ pub struct ErrorResponse {
     pub message: Option<String>,
 }
 
-/// Where the code, message, target and details sit in a [`ErrorResponse`] body.
+/// The error contract of [`ErrorResponse`]: where the code, message, target and details sit in it.
 pub(crate) const ERROR_RESPONSE_CONTRACT: ErrorContract = ErrorContract {
     format: BodyFormat::Json,
     fields: ErrorFields {

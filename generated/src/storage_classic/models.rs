@@ -105,7 +105,7 @@ pub struct ServiceManagementError {
     pub message: Option<String>,
 }
 
-/// Where the code, message, target and details sit in a [`ServiceManagementError`] body.
+/// The error contract of [`ServiceManagementError`]: where the code, message, target and details sit in it.
 pub(crate) const SERVICE_MANAGEMENT_ERROR_CONTRACT: ErrorContract = ErrorContract {
     format: BodyFormat::Xml,
     fields: ErrorFields {

@@ -228,13 +228,14 @@ fn method(service: &Service, op: &Operation) -> TokenStream {
                     let mut request = Request::new(url, Method::#http_method);
                     #(#headers)*
                     #body
-                    Ok(self.core.poller(
+                    let poller = self.core.poller(
                         options.method_options.context,
                         request,
                         &#error_contract,
                         #final_state,
                         #format,
-                    ))
+                    );
+                    Ok(poller)
                 }
             }
         }
@@ -336,7 +337,7 @@ fn param_static(p: &Param) -> TokenStream {
 fn option_usize(value: Option<u64>) -> TokenStream {
     match value {
         Some(v) => {
-            let v = v as usize;
+            let v = proc_macro2::Literal::u64_unsuffixed(v);
             quote! { Some(#v) }
         }
         None => quote! { None },

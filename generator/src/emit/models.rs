@@ -208,7 +208,7 @@ fn enumeration(model: &Model, variants: &[Variant]) -> TokenStream {
 fn contract(model: &Model, contract: &ErrorContract) -> TokenStream {
     let constant = ident(&contract.constant);
     let doc = format!(
-        " Where the code, message, target and details sit in a [`{}`] body.",
+        " The error contract of [`{}`]: where the code, message, target and details sit in it.",
         model.name
     );
     let format = match contract.format {
