@@ -88,7 +88,8 @@ pub struct CloudError {
 }
 
 /// The error contract of [`CloudError`]: where the code, message, target and details sit in it.
-pub(crate) const CLOUD_ERROR_CONTRACT: ErrorContract = ErrorContract {
+#[doc(hidden)]
+pub const CLOUD_ERROR_CONTRACT: ErrorContract = ErrorContract {
     format: BodyFormat::Json,
     fields: ErrorFields {
         code: &["error", "code"],

@@ -125,7 +125,8 @@ pub struct ErrorResponse {
 }
 
 /// The error contract of [`ErrorResponse`]: where the code, message, target and details sit in it.
-pub(crate) const ERROR_RESPONSE_CONTRACT: ErrorContract = ErrorContract {
+#[doc(hidden)]
+pub const ERROR_RESPONSE_CONTRACT: ErrorContract = ErrorContract {
     format: BodyFormat::Json,
     fields: ErrorFields {
         code: &["code"],

@@ -106,7 +106,8 @@ pub struct ServiceManagementError {
 }
 
 /// The error contract of [`ServiceManagementError`]: where the code, message, target and details sit in it.
-pub(crate) const SERVICE_MANAGEMENT_ERROR_CONTRACT: ErrorContract = ErrorContract {
+#[doc(hidden)]
+pub const SERVICE_MANAGEMENT_ERROR_CONTRACT: ErrorContract = ErrorContract {
     format: BodyFormat::Xml,
     fields: ErrorFields {
         code: &["Code"],

@@ -220,7 +220,8 @@ fn contract(model: &Model, contract: &ErrorContract) -> TokenStream {
     let detail_fields = field_paths(&contract.detail_fields);
     quote! {
         #[doc = #doc]
-        pub(crate) const #constant: ErrorContract = ErrorContract {
+        #[doc(hidden)]
+        pub const #constant: ErrorContract = ErrorContract {
             format: #format,
             fields: #fields,
             details: &[#(#details),*],
