@@ -165,6 +165,17 @@ pub fn client_options_with_retry(server: &MockServer, retry: RetryOptions) -> Cl
     }
 }
 
+/// `azure_core` options for a client talking to any loopback port (a hand-rolled server, or
+/// none at all), with the given retry policy. Prefer [`client_options_with_retry`] for a
+/// wiremock server: it also refuses every other port.
+pub fn loopback_client_options(retry: RetryOptions) -> ClientOptions {
+    ClientOptions {
+        transport: Some(Transport::new(Arc::new(LoopbackTransport::new()))),
+        retry,
+        ..ClientOptions::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,10 @@
 //! The crate's one error type.
 //!
 //! Secrets rule: `Display` and `Debug` show only the status, the service's code, message and
-//! target, and the request id headers. The raw body is kept for callers but shown only as its
-//! length, and no serde error text is ever stored (serde_json and quick-xml quote the input,
-//! which may hold keys).
+//! target, and the request id headers. The raw body (of an error response, or of a success
+//! response that could not be decoded) is kept for callers but shown only as its length, and no
+//! serde error text is ever stored (serde_json and quick-xml quote the input, which may hold
+//! keys).
 
 use azure_core::Bytes;
 use azure_core::http::StatusCode;
@@ -30,6 +31,10 @@ struct Inner {
     // Arc, not Box, so that `Error` is `Clone`: a `Poller` reports a failure from
     // `next_status` and again from `.await`.
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+    // The body of a response that could not be decoded ([`ErrorKind::Decode`]); a service
+    // error keeps its body in its `ServiceError`. Here rather than in the variant so the
+    // public `ErrorKind::Decode` keeps its shape.
+    raw_body: Option<Bytes>,
 }
 
 /// What went wrong.
@@ -49,7 +54,8 @@ pub enum ErrorKind {
     Service(ServiceError),
     /// A long-running operation ended `Failed` or `Canceled`.
     Operation(ServiceError),
-    /// The service answered with a success status but a body that could not be read.
+    /// The service answered with a success status but a body that could not be read;
+    /// [`Error::raw_body`] gives the body.
     Decode {
         /// The response status.
         status: StatusCode,
@@ -76,7 +82,11 @@ pub enum ErrorKind {
 impl Error {
     pub(crate) fn new(kind: ErrorKind) -> Self {
         Self {
-            inner: Box::new(Inner { kind, source: None }),
+            inner: Box::new(Inner {
+                kind,
+                source: None,
+                raw_body: None,
+            }),
         }
     }
 
@@ -97,6 +107,13 @@ impl Error {
             status,
             reason: reason.into(),
         })
+    }
+
+    /// A [`ErrorKind::Decode`] error that keeps the body it could not read.
+    pub(crate) fn decode_body(status: StatusCode, reason: impl Into<String>, body: &[u8]) -> Self {
+        let mut error = Self::decode(status, reason);
+        error.inner.raw_body = Some(Bytes::copy_from_slice(body));
+        error
     }
 
     /// What went wrong.
@@ -130,6 +147,18 @@ impl Error {
             _ => None,
         }
     }
+
+    /// The body of the response behind the error, as received: the error body of an
+    /// [`ErrorKind::Service`] or [`ErrorKind::Operation`] error (see
+    /// [`ServiceError::raw_body`]), or the body an [`ErrorKind::Decode`] error could not read.
+    /// `None` when no response body is involved. It may hold secrets (a success body holds the
+    /// keys), so neither `Display` nor `Debug` shows it.
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        match &self.inner.kind {
+            ErrorKind::Service(e) | ErrorKind::Operation(e) => Some(e.raw_body()),
+            _ => self.inner.raw_body.as_deref(),
+        }
+    }
 }
 
 /// Any `azure_core` failure (connection, TLS, credential, ...) is a transport error; the
@@ -140,6 +169,7 @@ impl From<azure_core::Error> for Error {
             inner: Box::new(Inner {
                 kind: ErrorKind::Transport,
                 source: Some(Arc::new(error)),
+                raw_body: None,
             }),
         }
     }
@@ -188,10 +218,15 @@ impl fmt::Display for Error {
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Error")
+        let mut debug = f.debug_struct("Error");
+        debug
             .field("kind", &self.inner.kind)
-            .field("source", &self.inner.source)
-            .finish()
+            .field("source", &self.inner.source);
+        // Length only: the body may hold secrets.
+        if let Some(body) = &self.inner.raw_body {
+            debug.field("raw_body_len", &body.len());
+        }
+        debug.finish()
     }
 }
 

@@ -574,4 +574,121 @@ mod tests {
         let codes: Vec<_> = e.details().iter().map(|d| d.code().unwrap()).collect();
         assert_eq!(codes, ["A", "B"]);
     }
+
+    /// Property tests: whatever the body, parsing gives a `ServiceError` that keeps the status,
+    /// the request ids and the exact body, and whose `Display` and `Debug` show nothing of the
+    /// body but the fields it parsed.
+    mod properties {
+        use super::*;
+        use crate::support::body_strategies::{any_bytes, json_document, mutated};
+        use crate::support::{Error, ErrorKind};
+        use proptest::prelude::*;
+
+        /// What a property check returns.
+        type Check = std::result::Result<(), TestCaseError>;
+
+        const CONTRACTS: [&ErrorContract; 4] = [&ARM, &SERVICE_BUS, &CLOUD_ERROR, &STORAGE_XML];
+        /// Secrets in the bodies below (and in `json_document`'s leaves), outside the fields.
+        const SECRETS: [&str; 2] = ["SECRET-IN-BODY-0123", "SECRET-IN-JSON"];
+
+        const BODIES: &[&str] = &[
+            r#"{"error":{"code":"Conflict","message":"busy","target":"keyType","details":[{"code":"Inner","message":"m","target":"t"}],"innererror":{"key":"SECRET-IN-BODY-0123"},"additionalInfo":[{"type":"x","info":{"primaryKey":"SECRET-IN-BODY-0123"}}]}}"#,
+            r#"{"code":"BadRequest","message":"bad key type","primaryConnectionString":"SECRET-IN-BODY-0123"}"#,
+            r#"{"error":{"code":"BadRequest","message":"outer","details":[{"error":{"code":"InvalidName","message":"inner","target":"factoryName"}}]},"authKey1":"SECRET-IN-BODY-0123"}"#,
+            "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?><Error xmlns=\"http://schemas.microsoft.com/windowsazure\"><Code>BadRequest</Code><Message>Key type &lt;x&gt; is not valid.</Message><Primary>SECRET-IN-BODY-0123</Primary></Error>",
+            "<m:Error xmlns:m=\"urn:x\"><m:Code><![CDATA[Conflict]]></m:Code><m:Message>a\nb</m:Message><Secondary>SECRET-IN-BODY-0123</Secondary></m:Error>",
+        ];
+
+        fn check(body: &[u8]) -> Check {
+            let mut headers = Headers::new();
+            headers.insert("x-ms-request-id", "req-123");
+            headers.insert("x-ms-correlation-request-id", "corr-456");
+            for contract in CONTRACTS {
+                let parsed = parse(
+                    StatusCode::ServiceUnavailable,
+                    &headers,
+                    Bytes::copy_from_slice(body),
+                    contract,
+                );
+                prop_assert_eq!(parsed.raw_body(), body);
+                prop_assert_eq!(parsed.status(), StatusCode::ServiceUnavailable);
+                prop_assert_eq!(parsed.request_id(), Some("req-123"));
+                prop_assert_eq!(parsed.correlation_id(), Some("corr-456"));
+                let mut shown = vec![parsed.code(), parsed.message(), parsed.target()];
+                for detail in parsed.details() {
+                    shown.extend([detail.code(), detail.message(), detail.target()]);
+                    prop_assert!(detail.code().is_some() || detail.message().is_some());
+                }
+                // Every field read is trimmed, non-empty text.
+                for field in shown.iter().flatten() {
+                    prop_assert!(!field.is_empty() && field.trim() == *field, "{:?}", field);
+                }
+                let error = Error::new(ErrorKind::Service(parsed.clone()));
+                let display = error.to_string();
+                prop_assert!(
+                    display.starts_with("HTTP 503 Service Unavailable"),
+                    "{}",
+                    display
+                );
+                prop_assert!(display.ends_with(
+                    "(x-ms-request-id: req-123, x-ms-correlation-request-id: corr-456)"
+                ));
+                let debug = format!("{error:?}");
+                prop_assert!(
+                    debug.contains(&format!("raw_body_len: {}", body.len())),
+                    "{}",
+                    debug
+                );
+                for text in [display, debug, format!("{error:#?}")] {
+                    for secret in SECRETS {
+                        let parsed_field = shown.iter().flatten().any(|f| f.contains(secret));
+                        prop_assert!(parsed_field || !text.contains(secret), "{}", text);
+                    }
+                }
+            }
+            Ok(())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn any_bytes_give_a_service_error(body in any_bytes()) {
+                check(&body)?;
+            }
+
+            #[test]
+            fn broken_error_bodies_give_a_service_error(body in mutated(BODIES)) {
+                check(&body)?;
+            }
+
+            #[test]
+            fn any_json_document_gives_a_service_error(document in json_document()) {
+                check(document.to_string().as_bytes())?;
+            }
+
+            #[test]
+            fn xml_like_noise_gives_a_service_error(
+                body in "(<[A-Za-z:]{0,6}( [a-z]{1,3}=\"[^\"]{0,4}\")?/?>|</[A-Za-z:]{0,6}>|&[a-z#0-9]{0,5};|<!\\[CDATA\\[|\\]\\]>|[^<&]{0,8}){0,40}",
+            ) {
+                check(body.as_bytes())?;
+            }
+        }
+
+        #[test]
+        fn the_valid_bodies_give_their_code() {
+            let codes = [
+                "Conflict",
+                "BadRequest",
+                "BadRequest",
+                "BadRequest",
+                "Conflict",
+            ];
+            for (body, code) in BODIES.iter().zip(codes) {
+                let error = parse_with(400, body, &ARM);
+                assert_eq!(error.code(), Some(code), "{body}");
+                assert!(!error.to_string().contains("SECRET"), "{error}");
+            }
+        }
+    }
 }

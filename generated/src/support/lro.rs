@@ -196,7 +196,14 @@ impl<T: DeserializeOwned + Send + 'static> Poller<T> {
                 Work::Poll(polling) => self.driver.poll::<T>(polling).await,
             }
         };
-        let outcome = within(remaining, step).await.unwrap_or_else(|| {
+        // Out of time already: send nothing. (Racing the request against a zero timer could
+        // still send it, and even let it win.)
+        let outcome = if remaining.is_zero() {
+            None
+        } else {
+            within(remaining, step).await
+        };
+        let outcome = outcome.unwrap_or_else(|| {
             Err(Error::new(ErrorKind::Timeout {
                 limit: self.timeout,
             }))
@@ -334,9 +341,10 @@ impl Driver {
             Some(_) => "",
             None if status == StatusCode::Accepted => "",
             None => {
-                return Err(Error::decode(
+                return Err(Error::decode_body(
                     status,
                     "the operation status has no `status` field",
+                    &body,
                 ));
             }
         };
@@ -351,7 +359,7 @@ impl Driver {
                     let response = self.send(&mut request, &[200, 201, 204]).await?;
                     self.finish(response).map(Next::Done)
                 }
-                None => no_result(status, headers, NO_RESULT_URL).map(Next::Done),
+                None => no_result(status, headers, NO_RESULT_URL, &body).map(Next::Done),
             },
             ended => {
                 // The monitor's `error` is ARM-shaped whatever the operation's error schema.
@@ -372,7 +380,7 @@ impl Driver {
     fn finish<T: DeserializeOwned>(&self, response: RawResponse) -> Result<Response<T>> {
         let (status, headers, body) = response.deconstruct();
         if body.iter().all(u8::is_ascii_whitespace) {
-            return no_result(status, headers, "empty body");
+            return no_result(status, headers, "empty body", &body);
         }
         let model = match self.format {
             BodyFormat::Json => json_model(status, &body)?,
@@ -390,15 +398,16 @@ impl Driver {
 }
 
 /// A result without a body: fine when `T` is `()` (or otherwise accepts "nothing"), an error
-/// when the operation promised a model.
+/// when the operation promised a model. The error keeps `body`, the last response's.
 fn no_result<T: DeserializeOwned>(
     status: StatusCode,
     headers: Headers,
     reason: &str,
+    body: &[u8],
 ) -> Result<Response<T>> {
     match serde_json::from_value(Value::Null) {
         Ok(model) => Ok(Response::new(status, headers, model)),
-        Err(_) => Err(Error::decode(status, reason)),
+        Err(_) => Err(Error::decode_body(status, reason, body)),
     }
 }
 

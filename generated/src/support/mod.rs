@@ -4,7 +4,8 @@
 //! One job per file: `client` (the pipeline and the calls a method makes), `path` and
 //! `params` (URL building and parameter checks), `body` and `response` (encoding and
 //! decoding), `error` and `error_body` (the error type and reading error bodies), `lro`
-//! (long-running operations), `options` (client options).
+//! (long-running operations), `options` (client options). Test-only: `body_strategies`
+//! (proptest strategies for the parser property tests), `shape_tests`.
 
 mod body;
 mod client;
@@ -38,5 +39,7 @@ pub use self::{
     response::{decode_empty, decode_json, decode_xml},
 };
 
+#[cfg(test)]
+mod body_strategies;
 #[cfg(test)]
 mod shape_tests;

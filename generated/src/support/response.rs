@@ -83,10 +83,10 @@ fn is_blank(body: &[u8]) -> bool {
 }
 
 /// serde_json's messages can quote the body (`invalid type: string "<key>"`), so only the
-/// category and position are kept.
+/// category and position are kept; the body itself goes into the error as its raw body.
 pub(crate) fn json_model<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T> {
     if is_blank(body) {
-        return Err(Error::decode(status, "empty body"));
+        return Err(Error::decode_body(status, "empty body", body));
     }
     serde_json::from_slice(body).map_err(|e| {
         use serde_json::error::Category;
@@ -97,16 +97,17 @@ pub(crate) fn json_model<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -
             Category::Io => "unreadable JSON",
         };
         let reason = format!("{what} at line {}, column {}", e.line(), e.column());
-        Error::decode(status, reason)
+        Error::decode_body(status, reason, body)
     })
 }
 
 /// quick-xml's messages can quote the body, and azure_core's `from_xml` copies the whole
-/// body into its message, so only a fixed phrase per category is kept.
-pub(crate) fn xml_model<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T> {
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+/// body into its message, so only a fixed phrase per category is kept; the body itself goes
+/// into the error as its raw body.
+pub(crate) fn xml_model<T: DeserializeOwned>(status: StatusCode, raw: &[u8]) -> Result<T> {
+    let body = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
     if is_blank(body) {
-        return Err(Error::decode(status, "empty body"));
+        return Err(Error::decode_body(status, "empty body", raw));
     }
     quick_xml::de::from_reader(body).map_err(|e| {
         use quick_xml::DeError;
@@ -115,7 +116,7 @@ pub(crate) fn xml_model<T: DeserializeOwned>(status: StatusCode, body: &[u8]) ->
             DeError::UnexpectedEof => "truncated XML",
             _ => "XML that does not match the expected type",
         };
-        Error::decode(status, what)
+        Error::decode_body(status, what, raw)
     })
 }
 
@@ -152,13 +153,23 @@ mod tests {
         RawResponse::from_bytes(StatusCode::from(status), headers, body.as_bytes().to_vec())
     }
 
-    fn decode_error_text<T: std::fmt::Debug>(result: Result<Response<T>>) -> (String, String) {
+    fn decode_error_text<T: std::fmt::Debug>(
+        result: Result<Response<T>>,
+        body: &str,
+    ) -> (String, String) {
         let error = result.unwrap_err();
         assert!(
             matches!(error.kind(), ErrorKind::Decode { .. }),
             "{error:?}"
         );
-        (error.to_string(), format!("{error:?}"))
+        // The body that could not be read is kept for the caller, and shown only as a length.
+        assert_eq!(error.raw_body(), Some(body.as_bytes()));
+        let debug = format!("{error:?}");
+        assert!(
+            debug.ends_with(&format!("raw_body_len: {} }}", body.len())),
+            "{debug}"
+        );
+        (error.to_string(), debug)
     }
 
     #[test]
@@ -187,7 +198,8 @@ mod tests {
             ),
         ];
         for (body, expected) in cases {
-            let (display, debug) = decode_error_text(decode_json::<AccessKeys>(raw(200, body)));
+            let (display, debug) =
+                decode_error_text(decode_json::<AccessKeys>(raw(200, body)), body);
             assert!(display.contains(expected), "{display}");
             assert!(display.starts_with("could not read the response body of HTTP 200 OK: "));
             assert!(
@@ -217,7 +229,8 @@ mod tests {
             ("<StorageService></Wrong>SECRET-KEY", "XML"),
         ];
         for (body, expected) in cases {
-            let (display, debug) = decode_error_text(decode_xml::<StorageService>(raw(200, body)));
+            let (display, debug) =
+                decode_error_text(decode_xml::<StorageService>(raw(200, body)), body);
             assert!(display.contains(expected), "{display}");
             assert!(
                 !display.contains("SECRET") && !debug.contains("SECRET"),
@@ -233,5 +246,160 @@ mod tests {
         let (status, headers, ()) = response.into_parts();
         assert_eq!(status, 204);
         assert_eq!(headers.get_optional_str(&REQUEST_ID), Some("rid-1"));
+    }
+
+    /// Property tests over the success-body parsers: whatever the bytes, the result is a model
+    /// or a typed `Decode` error that keeps the body and never quotes it.
+    mod properties {
+        use super::*;
+        use crate::support::body_strategies::{any_bytes, mutated};
+        use proptest::prelude::*;
+
+        /// What a property check returns (`Result` here is the crate's).
+        type Check = std::result::Result<(), TestCaseError>;
+
+        const SECRETS: [&str; 2] = ["SECRET-PRIMARY-0123", "SECRET-SECONDARY-4567"];
+
+        /// A model shaped like the generated ones: secrets as `Secret`, one plain field, and
+        /// a nested object.
+        #[derive(Debug, Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Keys {
+            primary_key: Option<Secret>,
+            secondary_key: Option<Secret>,
+            key_name: Option<String>,
+            nested: Option<Nested>,
+        }
+
+        #[derive(Debug, Deserialize)]
+        struct Nested {
+            count: Option<u32>,
+        }
+
+        #[derive(Debug, Deserialize)]
+        struct Service {
+            #[serde(rename = "Url")]
+            url: Option<String>,
+            #[serde(rename = "StorageServiceKeys")]
+            keys: Option<ServiceKeys>,
+        }
+
+        #[derive(Debug, Deserialize)]
+        struct ServiceKeys {
+            #[serde(rename = "Primary")]
+            primary: Option<Secret>,
+            #[serde(rename = "Secondary")]
+            secondary: Option<Secret>,
+        }
+
+        const JSON_BODIES: &[&str] = &[
+            r#"{"primaryKey":"SECRET-PRIMARY-0123","secondaryKey":"SECRET-SECONDARY-4567","keyName":"root"}"#,
+            r#"{"keyName":"root","nested":{"count":3},"primaryKey":"SECRET-PRIMARY-0123","extra":[1,{"a":null}],"secondaryKey":"SECRET-SECONDARY-4567"}"#,
+            "{\n  \"primaryKey\": \"SECRET-PRIMARY-0123\",\n  \"secondaryKey\": \"SECRET-SECONDARY-4567\"\n}",
+        ];
+
+        const XML_BODIES: &[&str] = &[
+            "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?><StorageService xmlns=\"http://schemas.microsoft.com/windowsazure\"><Url>https://h/x</Url><StorageServiceKeys><Primary>SECRET-PRIMARY-0123</Primary><Secondary>SECRET-SECONDARY-4567</Secondary></StorageServiceKeys></StorageService>",
+            "<StorageService><Extra a=\"1\"><Deep/></Extra><StorageServiceKeys><Secondary>SECRET-SECONDARY-4567</Secondary><Primary><![CDATA[SECRET-PRIMARY-0123]]></Primary></StorageServiceKeys></StorageService>",
+        ];
+
+        /// A failure is a `Decode` error of the response's status that keeps the exact body
+        /// and whose text is a short fixed phrase: no secret, nothing quoted.
+        fn check_error(error: &crate::support::Error, body: &[u8]) -> Check {
+            prop_assert!(
+                matches!(error.kind(), ErrorKind::Decode { status, .. } if *status == StatusCode::Ok),
+                "{:?}",
+                error
+            );
+            prop_assert_eq!(error.raw_body(), Some(body));
+            for text in [
+                error.to_string(),
+                format!("{error:?}"),
+                format!("{error:#?}"),
+            ] {
+                prop_assert!(text.len() < 200, "{}", text);
+                for secret in SECRETS {
+                    prop_assert!(!text.contains(secret), "{}", text);
+                }
+            }
+            Ok(())
+        }
+
+        /// A success shows a secret in `Debug` only where a mutation moved it into a plain field.
+        fn check_model_debug(debug: &str, plain: &[Option<&str>]) -> Check {
+            for secret in SECRETS {
+                let in_plain_field = plain.iter().flatten().any(|v| v.contains(secret));
+                prop_assert!(in_plain_field || !debug.contains(secret), "{}", debug);
+            }
+            Ok(())
+        }
+
+        fn check_json(body: &[u8]) -> Check {
+            match json_model::<Keys>(StatusCode::Ok, body) {
+                Ok(keys) => check_model_debug(&format!("{keys:?}"), &[keys.key_name.as_deref()]),
+                Err(error) => check_error(&error, body),
+            }
+        }
+
+        fn check_xml(body: &[u8]) -> Check {
+            match xml_model::<Service>(StatusCode::Ok, body) {
+                Ok(service) => {
+                    check_model_debug(&format!("{service:?}"), &[service.url.as_deref()])
+                }
+                Err(error) => check_error(&error, body),
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn json_never_panics_on_any_bytes(body in any_bytes()) {
+                check_json(&body)?;
+            }
+
+            #[test]
+            fn json_never_panics_on_broken_bodies(body in mutated(JSON_BODIES)) {
+                check_json(&body)?;
+            }
+
+            #[test]
+            fn xml_never_panics_on_any_bytes(body in any_bytes()) {
+                check_xml(&body)?;
+            }
+
+            #[test]
+            fn xml_never_panics_on_broken_bodies(body in mutated(XML_BODIES)) {
+                check_xml(&body)?;
+            }
+
+            /// The other format's bodies, broken or not, are errors or tolerant parses too.
+            #[test]
+            fn each_parser_survives_the_other_format(
+                json in mutated(JSON_BODIES),
+                xml in mutated(XML_BODIES),
+            ) {
+                check_xml(&json)?;
+                check_json(&xml)?;
+            }
+        }
+
+        #[test]
+        fn the_valid_bodies_parse() {
+            let secret = |s: Option<Secret>| s.map(|s| s.secret().to_owned());
+            for body in JSON_BODIES {
+                let keys = json_model::<Keys>(StatusCode::Ok, body.as_bytes()).unwrap();
+                assert_eq!(secret(keys.primary_key).as_deref(), Some(SECRETS[0]));
+                assert_eq!(secret(keys.secondary_key).as_deref(), Some(SECRETS[1]));
+            }
+            let nested = json_model::<Keys>(StatusCode::Ok, JSON_BODIES[1].as_bytes()).unwrap();
+            assert_eq!(nested.nested.and_then(|n| n.count), Some(3));
+            for body in XML_BODIES {
+                let service = xml_model::<Service>(StatusCode::Ok, body.as_bytes()).unwrap();
+                let keys = service.keys.unwrap();
+                assert_eq!(secret(keys.primary).as_deref(), Some(SECRETS[0]));
+                assert_eq!(secret(keys.secondary).as_deref(), Some(SECRETS[1]));
+            }
+        }
     }
 }
