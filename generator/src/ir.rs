@@ -307,6 +307,8 @@ pub struct SuccessResponse {
     pub ty: Option<TypeRef>,
     /// Body encoding.
     pub format: Format,
+    /// For XML bodies: the root element the body must have.
+    pub xml_root: Option<String>,
     /// Documented header names.
     pub headers: Vec<String>,
 }
@@ -563,12 +565,11 @@ fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationF
     let body = op.request_body.as_ref().map(|b| {
         let format = Format::from_content_type(&b.content_type).unwrap_or(Format::Json);
         let xml_root = (format == Format::Xml).then(|| {
-            let schema = resolver.schema(Some(folder), &b.schema);
-            let xml = schema.and_then(|s| s.xml.as_ref());
-            let root = xml
-                .and_then(|x| x.name.clone())
-                .unwrap_or_else(|| bare_schema_name(&b.schema));
-            (root, xml.and_then(|x| x.namespace.clone()))
+            let namespace = resolver
+                .schema(Some(folder), &b.schema)
+                .and_then(|s| s.xml.as_ref())
+                .and_then(|x| x.namespace.clone());
+            (resolver.xml_root(Some(folder), &b.schema), namespace)
         });
         Body {
             ty: resolver.named(Some(folder), &b.schema),
@@ -583,15 +584,21 @@ fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationF
         .iter()
         .filter_map(|(status, r)| {
             let status: u16 = status.parse().ok()?;
+            let format = r
+                .content_type
+                .as_deref()
+                .and_then(Format::from_content_type)
+                .unwrap_or(Format::Json);
+            let xml_root = match (&r.schema, format) {
+                (Some(schema), Format::Xml) => Some(resolver.xml_root(Some(folder), schema)),
+                _ => None,
+            };
             Some(SuccessResponse {
                 status,
                 docs: r.docs.clone(),
                 ty: r.schema.as_ref().map(|s| resolver.named(Some(folder), s)),
-                format: r
-                    .content_type
-                    .as_deref()
-                    .and_then(Format::from_content_type)
-                    .unwrap_or(Format::Json),
+                format,
+                xml_root,
                 headers: r.headers.keys().cloned().collect(),
             })
         })
@@ -782,6 +789,14 @@ impl<'a> Resolver<'a> {
             })
             .collect();
         Resolver { common, services }
+    }
+
+    /// The XML root element name of a schema: its `xml.name`, else the schema's own name.
+    pub fn xml_root(&self, folder: Option<&str>, reference: &str) -> String {
+        self.schema(folder, reference)
+            .and_then(|s| s.xml.as_ref())
+            .and_then(|x| x.name.clone())
+            .unwrap_or_else(|| bare_schema_name(reference))
     }
 
     /// Every schema of one service, manifest first, then operations in file order.

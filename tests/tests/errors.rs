@@ -269,3 +269,50 @@ async fn bad_endpoints_are_configuration_errors() {
     }
     assert!(requests(&server).await.is_empty());
 }
+
+/// A credential that cannot get a token fails every operation with `ErrorKind::Credential`
+/// (not a transport error), carries the credential's reason, and sends nothing.
+#[tokio::test]
+async fn a_failing_credential_is_a_credential_error() {
+    #[derive(Debug)]
+    struct NoLogin;
+
+    #[async_trait::async_trait]
+    impl azure_core::credentials::TokenCredential for NoLogin {
+        async fn get_token(
+            &self,
+            _scopes: &[&str],
+            _options: Option<azure_core::credentials::TokenRequestOptions<'_>>,
+        ) -> azure_core::Result<azure_core::credentials::AccessToken> {
+            Err(azure_core::Error::with_message(
+                azure_core::error::ErrorKind::Credential,
+                "az not found on PATH",
+            ))
+        }
+    }
+
+    for op in ALL {
+        let server = MockServer::start().await;
+        let error = common::call_with(
+            op,
+            std::sync::Arc::new(NoLogin),
+            options(&server),
+            op.valid_args(),
+            op.key_type(),
+        )
+        .await
+        .expect_err("no token, no call");
+        assert!(
+            matches!(error.kind(), ErrorKind::Credential),
+            "{}: {error:?}",
+            op.name()
+        );
+        let text = error.to_string();
+        assert!(
+            text.starts_with("could not get a token from the credential"),
+            "{text}"
+        );
+        assert!(text.contains("az not found on PATH"), "{text}");
+        assert!(requests(&server).await.is_empty(), "{}", op.name());
+    }
+}

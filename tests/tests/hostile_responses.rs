@@ -57,11 +57,16 @@ fn json_cases(success: &str) -> Vec<(String, &'static str, Outcome)> {
         (
             r#""SECRET-a-bare-string""#.into(),
             "application/json",
-            Outcome::Decode("does not match the expected type"),
+            Outcome::Decode("the body is JSON but not an object"),
         ),
-        // serde reads a struct from an array positionally: an empty one has no keys.
-        ("[]".into(), "application/json", Outcome::NoKeys),
-        ("null".into(), "application/json", Outcome::Decode("does not match")),
+        // serde would read a struct from an array positionally; a model body must be an object.
+        ("[]".into(), "application/json", Outcome::Decode("the body is JSON but not an object")),
+        (
+            r#"["SECRET-1","SECRET-2"]"#.into(),
+            "application/json",
+            Outcome::Decode("the body is JSON but not an object"),
+        ),
+        ("null".into(), "application/json", Outcome::Decode("the body is JSON but not an object")),
         (
             "\u{feff}{}".into(),
             "application/json",
@@ -118,6 +123,17 @@ fn xml_cases(success: &str) -> Vec<(String, &'static str, Outcome)> {
             r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><StorageService><Url>&lol2;</Url></StorageService>"#.into(),
             "application/xml",
             Outcome::Decode("XML"),
+        ),
+        // Another document (an HTML error page from a proxy, say) is not the model.
+        (
+            "<html><body>Proxy error SECRET-in-html</body></html>".into(),
+            "text/html",
+            Outcome::Decode("the XML root element is not `StorageService`"),
+        ),
+        (
+            "<Error><Code>SECRET-x</Code></Error>".into(),
+            "application/xml",
+            Outcome::Decode("the XML root element is not `StorageService`"),
         ),
         // Missing elements are absent, not errors.
         ("<StorageService/>".into(), "application/xml", Outcome::NoKeys),

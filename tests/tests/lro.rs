@@ -466,3 +466,33 @@ async fn every_request_of_the_operation_is_identified() {
         assert!(agent.contains("azure-mgmt"), "{agent}");
     }
 }
+
+/// A status URL on another host is refused before anything is sent there: the bearer token
+/// goes with every poll, so a response must not be able to send it away from the endpoint.
+#[tokio::test]
+async fn poll_urls_on_another_host_are_refused() {
+    let server = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    let away = testkit::https_uri(&elsewhere);
+    Mock::given(method("POST"))
+        .and(path(OP.valid_path()))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .insert_header("Azure-AsyncOperation", format!("{away}{STATUS_PATH}"))
+                .insert_header("Retry-After", "0"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = redis_poller(options(&server))
+        .await
+        .expect_err("a foreign status URL is refused");
+    let ErrorKind::Decode { reason, .. } = error.kind() else {
+        panic!("not a decode error: {error:?}");
+    };
+    assert!(reason.contains("another host"), "{reason}");
+    assert!(
+        requests(&elsewhere).await.is_empty(),
+        "nothing reached the other host"
+    );
+}

@@ -117,7 +117,7 @@ impl StorageClassicClient {
                 &SERVICE_MANAGEMENT_ERROR_CONTRACT,
             )
             .await?;
-        decode_xml(response)
+        decode_xml(response, "StorageService")
     }
 }
 

@@ -72,9 +72,13 @@ pub enum ErrorKind {
         /// The limit that was exceeded.
         limit: Duration,
     },
-    /// The request never got an HTTP response: connection, TLS, credential or another
-    /// `azure_core` failure. The `azure_core::Error` is the [`source`](std::error::Error::source).
+    /// The request never got an HTTP response: connection, TLS or another `azure_core`
+    /// failure. The `azure_core::Error` is the [`source`](std::error::Error::source).
     Transport,
+    /// The credential could not get a token (no `az` login, no managed identity, a rejected
+    /// client secret). The credential's `azure_core::Error` is the
+    /// [`source`](std::error::Error::source).
+    Credential,
     /// The client was configured wrongly, for example with a non-https endpoint.
     Configuration(String),
 }
@@ -165,9 +169,13 @@ impl Error {
 /// original error is kept as the source.
 impl From<azure_core::Error> for Error {
     fn from(error: azure_core::Error) -> Self {
+        let kind = match error.kind() {
+            azure_core::error::ErrorKind::Credential => ErrorKind::Credential,
+            _ => ErrorKind::Transport,
+        };
         Self {
             inner: Box::new(Inner {
-                kind: ErrorKind::Transport,
+                kind,
                 source: Some(Arc::new(error)),
                 raw_body: None,
             }),
@@ -207,6 +215,10 @@ impl fmt::Display for Error {
             // so the cause goes in the message too.
             ErrorKind::Transport => {
                 f.write_str("request failed")?;
+                write_chain(f, self.inner.source.as_deref().map(|s| s as _))
+            }
+            ErrorKind::Credential => {
+                f.write_str("could not get a token from the credential")?;
                 write_chain(f, self.inner.source.as_deref().map(|s| s as _))
             }
             ErrorKind::Configuration(message) => {

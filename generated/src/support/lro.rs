@@ -414,8 +414,9 @@ fn no_result<T: DeserializeOwned>(
 const NO_RESULT_URL: &str =
     "the operation succeeded, but the service gave no URL to read its result from";
 
-/// A polling URL from a header, resolved against the request URL; it must be https, since
-/// the bearer token goes with every poll.
+/// A polling URL from a header, resolved against the request URL. It must be https and on the
+/// request's own origin: the bearer token goes with every poll, so a response must not be able
+/// to send it to another host (ARM answers polls on the endpoint it was called on).
 fn header_url(
     headers: &Headers,
     name: &HeaderName,
@@ -426,11 +427,18 @@ fn header_url(
         return Ok(None);
     };
     match base.join(value.trim()) {
-        Ok(url) if url.scheme() == "https" => Ok(Some(url)),
-        Ok(_) => Err(Error::decode(
+        Ok(url) if url.scheme() != "https" => Err(Error::decode(
             status,
             format!("the {} URL is not https", name.as_str()),
         )),
+        Ok(url) if url.origin() != base.origin() => Err(Error::decode(
+            status,
+            format!(
+                "the {} URL points at another host than the endpoint; the client does not send its token there",
+                name.as_str()
+            ),
+        )),
+        Ok(url) => Ok(Some(url)),
         Err(_) => Err(Error::decode(
             status,
             format!("the {} header is not a valid URL", name.as_str()),

@@ -58,18 +58,44 @@ impl<T> Response<T> {
     }
 }
 
-/// Decodes a JSON success body into `T`.
+/// Decodes a JSON success body into the object model `T`.
 pub fn decode_json<T: DeserializeOwned>(response: RawResponse) -> Result<Response<T>> {
     let (status, headers, body) = response.deconstruct();
     let model = json_model(status, &body)?;
     Ok(Response::new(status, headers, model))
 }
 
-/// Decodes an XML success body into `T`.
-pub fn decode_xml<T: DeserializeOwned>(response: RawResponse) -> Result<Response<T>> {
+/// Decodes an XML success body whose root element must be `root` into `T`.
+pub fn decode_xml<T: DeserializeOwned>(response: RawResponse, root: &str) -> Result<Response<T>> {
     let (status, headers, body) = response.deconstruct();
+    // quick-xml ignores the root element's name, so an HTML error page or another document
+    // would otherwise parse as a model with every field absent.
+    match root_element(&body) {
+        Some(found) if found == root.as_bytes() => {}
+        Some(_) => {
+            let reason = format!("the XML root element is not `{root}`");
+            return Err(Error::decode_body(status, reason, &body));
+        }
+        // No root element at all: empty, or not XML; the model reader says which.
+        None => {}
+    }
     let model = xml_model(status, &body)?;
     Ok(Response::new(status, headers, model))
+}
+
+/// The local name of the document's root element, if the document starts well.
+fn root_element(body: &[u8]) -> Option<Vec<u8>> {
+    use quick_xml::events::Event;
+    let mut reader =
+        quick_xml::Reader::from_reader(body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body));
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf).ok()? {
+            Event::Start(e) | Event::Empty(e) => return Some(e.local_name().as_ref().to_vec()),
+            Event::Eof => return None,
+            _ => buf.clear(),
+        }
+    }
 }
 
 /// A success without a documented body: whatever body came is ignored.
@@ -87,6 +113,18 @@ fn is_blank(body: &[u8]) -> bool {
 pub(crate) fn json_model<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T> {
     if is_blank(body) {
         return Err(Error::decode_body(status, "empty body", body));
+    }
+    // Every JSON body read here is an object (a model, an operation status), and serde reads a
+    // struct from a JSON array too (positionally), so `[]` would pass as a model with every
+    // field absent.
+    if let Some(first) = body.iter().find(|b| !b.is_ascii_whitespace())
+        && matches!(first, b'[' | b'"' | b'n' | b't' | b'f' | b'-' | b'0'..=b'9')
+    {
+        return Err(Error::decode_body(
+            status,
+            "the body is JSON but not an object",
+            body,
+        ));
     }
     serde_json::from_slice(body).map_err(|e| {
         use serde_json::error::Category;
@@ -212,7 +250,7 @@ mod tests {
     #[test]
     fn xml_success_and_errors() {
         let body = "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?><StorageService xmlns=\"http://schemas.microsoft.com/windowsazure\" xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\"><Url>u</Url><StorageServiceKeys><Primary>SECRET-KEY</Primary><Secondary>s</Secondary></StorageServiceKeys></StorageService>";
-        let response = decode_xml::<StorageService>(raw(200, body)).unwrap();
+        let response = decode_xml::<StorageService>(raw(200, body), "StorageService").unwrap();
         assert_eq!(response.model().keys.primary.secret(), "SECRET-KEY");
         assert!(!format!("{response:?}").contains("SECRET-KEY"));
 
@@ -229,8 +267,10 @@ mod tests {
             ("<StorageService></Wrong>SECRET-KEY", "XML"),
         ];
         for (body, expected) in cases {
-            let (display, debug) =
-                decode_error_text(decode_xml::<StorageService>(raw(200, body)), body);
+            let (display, debug) = decode_error_text(
+                decode_xml::<StorageService>(raw(200, body), "StorageService"),
+                body,
+            );
             assert!(display.contains(expected), "{display}");
             assert!(
                 !display.contains("SECRET") && !debug.contains("SECRET"),

@@ -167,7 +167,7 @@ impl Client {
                 &STORAGE_ERROR_CONTRACT,
             )
             .await?;
-        decode_xml(response)
+        decode_xml(response, "StorageService")
     }
 
     fn begin_regenerate_redis_key(

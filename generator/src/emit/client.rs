@@ -251,7 +251,11 @@ fn method(service: &Service, op: &Operation) -> TokenStream {
                     (type_tokens(ty, false), quote! { decode_json(response) })
                 }
                 Some((ty, Format::Xml)) => {
-                    (type_tokens(ty, false), quote! { decode_xml(response) })
+                    let root = success.and_then(|s| s.xml_root.clone()).unwrap_or_default();
+                    (
+                        type_tokens(ty, false),
+                        quote! { decode_xml(response, #root) },
+                    )
                 }
                 None => (quote! { () }, quote! { decode_empty(response) }),
             };
