@@ -6,6 +6,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod ir;
 pub mod load;
+pub mod locate;
 pub mod names;
 pub mod output;
 pub mod patterns;
@@ -32,8 +33,9 @@ pub struct Generated {
 /// Runs every stage but writing: load, validate, build the IR, emit and render. Nothing touches
 /// the disk but reading the specs; the caller writes or checks the plan.
 pub fn generate(specs: &Path) -> Result<Generated, Diagnostics> {
-    let set = load::load(specs)?;
-    let diagnostics = validate::validate(&set);
+    // Every file is read and every loaded file is checked, so one run reports every mistake.
+    let (set, mut diagnostics) = load::load_partial(specs);
+    diagnostics.extend(validate::validate(&set));
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
@@ -45,7 +47,11 @@ pub fn generate(specs: &Path) -> Result<Generated, Diagnostics> {
             Ok(text) => {
                 plan.insert(file.path, text);
             }
-            Err(message) => failures.push(Diagnostic::new(file.path.clone(), "", message, None)),
+            // Rendering fails only on a generator bug (tokens that are not Rust), never on a
+            // spec mistake: reported like an I/O failure, exit code 2.
+            Err(message) => {
+                failures.push(Diagnostic::new(file.path.clone(), "", message, None).io())
+            }
         }
     }
     if failures.has_errors() {

@@ -4,15 +4,23 @@
 //! The layout is `specs/common.yaml` (schemas shared across services), and one folder per service
 //! holding a `service.yaml` (host, security, schemas shared by that service's operations) and one
 //! YAML file per operation.
+//!
+//! Each file is parsed in three steps, each reported with its line and column: the YAML syntax;
+//! keys repeated in one mapping (which serde would silently collapse into the last one; see
+//! [`crate::locate::duplicate_keys`]); then the serde types, whose messages are reworded in the
+//! spec format's terms, with the nearest valid key for an unknown one. Every file is read even
+//! when some fail, and [`load_partial`] returns what did load, so that validation can still check
+//! the rest and one run reports every mistake.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
+use crate::locate;
 
 /// File name of a service's manifest inside its folder.
 pub const SERVICE_FILE: &str = "service.yaml";
@@ -26,6 +34,9 @@ pub struct SpecSet {
     pub common: Option<Loaded<CommonFile>>,
     /// Services in folder-name order.
     pub services: Vec<LoadedService>,
+    /// Spec files that failed to load (relative paths), so that checks across files can tell a
+    /// dangling reference from one into a file that could not be read.
+    pub unloaded: Vec<String>,
 }
 
 /// A parsed file together with the path it came from (relative to the specs folder).
@@ -33,6 +44,8 @@ pub struct SpecSet {
 pub struct Loaded<T> {
     /// Path relative to the specs folder, with `/` separators.
     pub path: String,
+    /// The file's text, for locating diagnostics by line and column.
+    pub text: String,
     /// The parsed content.
     pub spec: T,
 }
@@ -300,97 +313,278 @@ pub struct ExampleResponseSpec {
     pub body: Option<serde_yaml::Value>,
 }
 
-/// Reads every spec under `root`. All files are read even when some fail, so one run reports
-/// every syntax error.
-pub fn load(root: &Path) -> Result<SpecSet, Diagnostics> {
-    let mut diags = Diagnostics::default();
-    let common_path = root.join(COMMON_FILE);
-    let common = if common_path.is_file() {
-        read_yaml::<CommonFile>(root, &common_path, &mut diags)
-    } else {
-        None
-    };
+/// How many repeated keys one file reports at most.
+const MAX_DUPLICATES: usize = 20;
 
-    let mut services = Vec::new();
-    for dir in sorted_entries(root, &mut diags) {
-        if !dir.is_dir() {
-            let name = file_name(&dir);
-            if name != COMMON_FILE && !name.starts_with('.') && name != "README.md" {
-                diags.push(Diagnostic::new(
-                    relative(root, &dir),
-                    "",
-                    format!("unexpected file `{name}` in the specs folder"),
-                    Some(format!(
-                        "operations go in a service folder beside a `{SERVICE_FILE}`; shared schemas go in `{COMMON_FILE}`"
-                    )),
-                ));
+/// Reads every spec under `root`; any error fails the whole load.
+pub fn load(root: &Path) -> Result<SpecSet, Diagnostics> {
+    let (set, diags) = load_partial(root);
+    diags.into_result(set)
+}
+
+/// Reads every spec under `root`, and returns what loaded together with every problem found.
+/// All files are read even when some fail, so one run reports every syntax error; the set lists
+/// the files that failed in [`SpecSet::unloaded`].
+pub fn load_partial(root: &Path) -> (SpecSet, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let mut files: Vec<(String, Result<String, String>)> = Vec::new();
+    let mut folders: Vec<String> = Vec::new();
+    for entry in sorted_entries(root, root, &mut diags) {
+        let name = file_name(&entry);
+        if entry.is_dir() {
+            if name.starts_with('.') {
+                continue;
             }
-            continue;
+            folders.push(name.clone());
+            for inner in sorted_entries(root, &entry, &mut diags) {
+                let rel = relative(root, &inner);
+                if inner.is_dir() {
+                    if !file_name(&inner).starts_with('.') {
+                        diags.push(Diagnostic::new(
+                            rel,
+                            "",
+                            format!("unexpected folder `{}` in service folder `{name}`", file_name(&inner)),
+                            Some("a service folder holds `service.yaml` and one `.yaml` file per operation, nothing nested".to_string()),
+                        ));
+                    }
+                    continue;
+                }
+                files.push((rel, read(&inner)));
+            }
+        } else {
+            files.push((relative(root, &entry), read(&entry)));
         }
-        let folder = file_name(&dir);
-        let manifest_path = dir.join(SERVICE_FILE);
-        if !manifest_path.is_file() {
-            diags.push(Diagnostic::new(
-                relative(root, &dir),
+    }
+    let (set, more) = assemble(files, &folders);
+    diags.extend(more);
+    (set, diags)
+}
+
+/// Loads a spec set held in memory: relative paths (`common.yaml`, `<service>/service.yaml`,
+/// `<service>/<operation>.yaml`) to file texts. The same rules apply as on disk.
+pub fn load_files(files: &BTreeMap<String, String>) -> (SpecSet, Diagnostics) {
+    let folders: BTreeSet<String> = files
+        .keys()
+        .filter_map(|p| p.split_once('/').map(|(folder, _)| folder.to_string()))
+        .filter(|f| !f.starts_with('.'))
+        .collect();
+    let folders: Vec<String> = folders.into_iter().collect();
+    let files = files
+        .iter()
+        .filter(|(p, _)| !p.starts_with('.'))
+        .map(|(p, t)| (p.clone(), Ok(t.clone())))
+        .collect();
+    assemble(files, &folders)
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    fs::read(path)
+        .map_err(|e| format!("cannot read file: {e}"))
+        .and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|e| {
+                format!(
+                    "the file is not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                )
+            })
+        })
+}
+
+/// Sorts files into the layout: `common.yaml`, service folders with their manifest and
+/// operations; everything else is reported.
+fn assemble(
+    mut files: Vec<(String, Result<String, String>)>,
+    folders: &[String],
+) -> (SpecSet, Diagnostics) {
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut diags = Diagnostics::default();
+    let mut unloaded = Vec::new();
+    let mut common = None;
+    let mut by_folder: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
+    let mut manifests: BTreeMap<&str, Option<Loaded<ServiceFile>>> = BTreeMap::new();
+    for folder in folders {
+        by_folder.entry(folder.as_str()).or_default();
+    }
+    for (path, text) in &files {
+        let text = match text {
+            Ok(text) => text,
+            Err(message) => {
+                let unreadable = message.starts_with("cannot read");
+                let diag = Diagnostic::new(path.clone(), "", message.clone(), None);
+                diags.push(if unreadable { diag.io() } else { diag });
+                unloaded.push(path.clone());
+                continue;
+            }
+        };
+        let parts: Vec<&str> = path.split('/').collect();
+        match parts.as_slice() {
+            [name] => {
+                if *name == COMMON_FILE {
+                    common = parse_file::<CommonFile>(path, text, &mut diags);
+                    if common.is_none() {
+                        unloaded.push(path.clone());
+                    }
+                } else if !name.starts_with('.') && *name != "README.md" {
+                    let help = if name.ends_with(".yaml") || name.ends_with(".yml") {
+                        format!("operations go in a service folder beside a `{SERVICE_FILE}`; shared schemas go in `{COMMON_FILE}`")
+                    } else {
+                        format!("the specs folder holds `{COMMON_FILE}`, `README.md` and one folder per service")
+                    };
+                    diags.push(Diagnostic::new(
+                        path.clone(),
+                        "",
+                        format!("unexpected file `{name}` in the specs folder"),
+                        Some(help),
+                    ));
+                }
+            }
+            [folder, name] => {
+                let folder: &str = folders.iter().find(|f| f == folder).map(String::as_str).unwrap_or(folder);
+                if name.starts_with('.') {
+                    continue;
+                }
+                if *name == SERVICE_FILE {
+                    let manifest = parse_file::<ServiceFile>(path, text, &mut diags);
+                    if manifest.is_none() {
+                        unloaded.push(path.clone());
+                    }
+                    manifests.insert(folder, manifest);
+                } else if name.ends_with(".yaml") {
+                    by_folder.entry(folder).or_default().push((path.clone(), text.clone()));
+                } else {
+                    let help = match name.strip_suffix(".yml") {
+                        Some(stem) => format!("spec files end in `.yaml`: rename it `{stem}.yaml`"),
+                        None => "a service folder holds `service.yaml` and one `.yaml` file per operation".to_string(),
+                    };
+                    diags.push(Diagnostic::new(
+                        path.clone(),
+                        "",
+                        format!("unexpected file `{name}` in service folder `{folder}`"),
+                        Some(help),
+                    ));
+                }
+            }
+            _ => diags.push(Diagnostic::new(
+                path.clone(),
                 "",
-                format!("service folder `{folder}` has no `{SERVICE_FILE}`"),
-                Some("add one with `title`, `docs`, `host` and `security`".to_string()),
-            ));
-            continue;
+                format!("unexpected file `{path}` nested below a service folder"),
+                Some("a service folder holds `service.yaml` and one `.yaml` file per operation, nothing nested".to_string()),
+            )),
         }
-        let manifest = read_yaml::<ServiceFile>(root, &manifest_path, &mut diags);
-        let mut operations = Vec::new();
-        for file in sorted_entries(&dir, &mut diags) {
-            let name = file_name(&file);
-            if name == SERVICE_FILE {
-                continue;
-            }
-            if !name.ends_with(".yaml") || file.is_dir() {
+    }
+    let mut services = Vec::new();
+    for (folder, op_files) in by_folder {
+        let manifest = match manifests.remove(folder) {
+            Some(manifest) => manifest,
+            None => {
                 diags.push(Diagnostic::new(
-                    relative(root, &file),
+                    folder.to_string(),
                     "",
-                    format!("unexpected entry `{name}` in service folder `{folder}`"),
-                    Some("each operation is one `.yaml` file".to_string()),
+                    format!("service folder `{folder}` has no `{SERVICE_FILE}`"),
+                    Some("add one with `title`, `docs`, `host` and `security`".to_string()),
                 ));
-                continue;
+                None
             }
-            if let Some(op) = read_yaml::<OperationFile>(root, &file, &mut diags) {
-                operations.push(op);
+        };
+        let mut operations = Vec::new();
+        for (path, text) in op_files {
+            match parse_file::<OperationFile>(&path, &text, &mut diags) {
+                Some(op) => operations.push(op),
+                None => unloaded.push(path),
             }
         }
         if let Some(manifest) = manifest {
             services.push(LoadedService {
-                folder,
+                folder: folder.to_string(),
                 manifest,
                 operations,
             });
+        } else {
+            // Without its manifest the service cannot be checked as a whole; its operation files
+            // were still parsed, so their own mistakes are reported.
+            unloaded.extend(operations.into_iter().map(|op| op.path));
         }
     }
-    diags.into_result(SpecSet { common, services })
+    if common.is_none() && services.is_empty() && !diags.has_errors() {
+        // Generating from nothing would remove every generated file: a wrong `--specs`, surely.
+        diags.push(
+            Diagnostic::new(
+                ".",
+                "",
+                "no specs found: the folder has no `common.yaml` and no service folder",
+                Some("point `--specs` at the folder that holds the specs".to_string()),
+            )
+            .io(),
+        );
+    }
+    unloaded.sort();
+    unloaded.dedup();
+    (
+        SpecSet {
+            common,
+            services,
+            unloaded,
+        },
+        diags,
+    )
 }
 
-fn read_yaml<T: for<'de> Deserialize<'de>>(
-    root: &Path,
-    path: &Path,
+/// Parses one file: the YAML syntax, keys repeated in a mapping (which serde would silently
+/// collapse), then the serde types. Every problem becomes a located diagnostic. The file is
+/// returned when its types parsed, even if it repeats a key (that is reported as an error).
+fn parse_file<T: for<'de> Deserialize<'de>>(
+    path: &str,
+    text: &str,
     diags: &mut Diagnostics,
 ) -> Option<Loaded<T>> {
-    let rel = relative(root, path);
-    let text = match fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(err) => {
-            diags.push(Diagnostic::new(
-                rel,
-                "",
-                format!("cannot read file: {err}"),
-                None,
-            ));
+    if text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#') || l.trim() == "---")
+    {
+        diags.push(Diagnostic::new(
+            path,
+            "",
+            "the file is empty",
+            Some("write the spec's keys, or delete the file".to_string()),
+        ));
+        return None;
+    }
+    let duplicates = match locate::duplicate_keys(text, MAX_DUPLICATES) {
+        Ok(duplicates) => duplicates,
+        Err(syntax) => {
+            diags.push(yaml_diagnostic(path, text, &syntax.0, false));
             return None;
         }
     };
-    match parse_yaml::<T>(&rel, &text) {
-        Ok(spec) => Some(Loaded { path: rel, spec }),
-        Err(diag) => {
-            diags.push(*diag);
+    for dup in &duplicates {
+        let (line, column) = dup.position;
+        let within = if dup.mapping.is_root() {
+            "the file".to_string()
+        } else {
+            format!("`{}`", dup.mapping)
+        };
+        diags.push(
+            Diagnostic::new(
+                path,
+                dup.mapping.key(dup.key.clone()).to_string(),
+                format!("key `{}` appears more than once in {within}", dup.key),
+                Some("YAML would keep only the last one; merge them or rename one".to_string()),
+            )
+            .at_in(text, line, column),
+        );
+    }
+    match serde_yaml::from_str::<T>(text) {
+        Ok(spec) => Some(Loaded {
+            path: path.to_string(),
+            text: text.to_string(),
+            spec,
+        }),
+        Err(err) => {
+            let diag = yaml_diagnostic(path, text, &err, true);
+            // A repeated struct key is reported above already, with its own position.
+            if duplicates.is_empty() || !diag.message.starts_with("duplicate key") {
+                diags.push(diag);
+            }
             None
         }
     }
@@ -401,40 +595,202 @@ pub fn parse_yaml<T: for<'de> Deserialize<'de>>(
     path: &str,
     text: &str,
 ) -> Result<T, Box<Diagnostic>> {
-    serde_yaml::from_str(text).map_err(|err| {
-        let mut diag = Diagnostic::new(path.to_string(), "", yaml_message(&err), None);
-        if let Some(loc) = err.location() {
-            diag = diag.at(loc.line(), loc.column());
-        }
-        Box::new(diag)
-    })
+    serde_yaml::from_str(text).map_err(|err| Box::new(yaml_diagnostic(path, text, &err, true)))
 }
 
-/// serde_yaml appends " at line X column Y" to its messages; the diagnostic shows the location
-/// on its own, so drop the suffix.
-fn yaml_message(err: &serde_yaml::Error) -> String {
-    let text = err.to_string();
-    match text.rfind(" at line ") {
-        Some(at) => text[..at].to_string(),
-        None => text,
+/// A serde_yaml error as a diagnostic: its position, its field path split off the message, and
+/// the message reworded in the spec format's terms with help for the usual mistakes.
+fn yaml_diagnostic(path: &str, text: &str, err: &serde_yaml::Error, typed: bool) -> Diagnostic {
+    let at = err.location().map(|l| (l.line(), l.column()));
+    let (field, message) = split_field(&strip_positions(&err.to_string(), at));
+    let (message, help) = if typed {
+        reword(&message)
+    } else {
+        reword_syntax(&message)
+    };
+    let mut diag = Diagnostic::new(path, field, message, help);
+    if let Some(loc) = err.location() {
+        diag = diag.at_in(text, loc.line(), loc.column());
+    }
+    diag
+}
+
+/// serde_yaml writes positions into its messages (" at line X column Y"). The one the error sits
+/// at is dropped, since the diagnostic shows it on its own; another one (where the construct the
+/// parser was reading started) is kept, reworded.
+fn strip_positions(text: &str, at: Option<(usize, usize)>) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(" at line ") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + " at line ".len()..];
+        let line_digits =
+            after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let line: Option<usize> = after[..line_digits].parse().ok();
+        let Some(col_part) = after[line_digits..].strip_prefix(" column ") else {
+            out.push_str(" at line ");
+            rest = after;
+            continue;
+        };
+        let col_digits = col_part.len()
+            - col_part
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .len();
+        let column: Option<usize> = col_part[..col_digits].parse().ok();
+        if let (Some(line), Some(column)) = (line, column)
+            && Some((line, column)) != at
+        {
+            out.push_str(&format!(" that starts at line {line}, column {column}"));
+        }
+        rest = &col_part[col_digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// serde_yaml prefixes a message with the field path (`parameters[0].minLength: invalid type`).
+fn split_field(message: &str) -> (String, String) {
+    const PLAIN: &[&str] = &[
+        "unknown field",
+        "missing field",
+        "invalid type",
+        "invalid value",
+        "invalid length",
+        "duplicate field",
+        "unknown variant",
+    ];
+    if PLAIN.iter().any(|p| message.starts_with(p)) {
+        return (String::new(), message.to_string());
+    }
+    match message.split_once(": ") {
+        Some((field, rest))
+            if !field.is_empty()
+                && !field.contains(' ')
+                && PLAIN.iter().any(|p| rest.starts_with(p)) =>
+        {
+            (field.to_string(), rest.to_string())
+        }
+        _ => (String::new(), message.to_string()),
     }
 }
 
-fn sorted_entries(dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+/// The names between backticks in `text`.
+fn backticked(text: &str) -> Vec<&str> {
+    text.split('`').skip(1).step_by(2).collect()
+}
+
+/// Rewords serde's messages about the spec's types.
+fn reword(message: &str) -> (String, Option<String>) {
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let names = backticked(rest);
+        let Some((wrong, expected)) = names.split_first() else {
+            return (message.to_string(), None);
+        };
+        let help = if expected.is_empty() {
+            None
+        } else {
+            suggest(wrong, expected.iter().copied()).or_else(|| {
+                Some(format!(
+                    "the keys here are {}",
+                    expected
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })
+        };
+        return (format!("unknown key `{wrong}`"), help);
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        let name = backticked(rest).first().copied().unwrap_or(rest);
+        return (
+            format!("missing required key `{name}`"),
+            Some(format!("add `{name}:` to this mapping")),
+        );
+    }
+    if let Some(rest) = message.strip_prefix("duplicate field ") {
+        let name = backticked(rest).first().copied().unwrap_or(rest);
+        return (
+            format!("duplicate key `{name}`"),
+            Some("write each key once".to_string()),
+        );
+    }
+    if let Some(rest) = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))
+        && let Some((found, expected)) = rest.rsplit_once(", expected ")
+    {
+        let (expected, help) = match expected {
+            "u64" => (
+                "a whole number, 0 or more".to_string(),
+                found
+                    .starts_with("string")
+                    .then(|| "write the number without quotes".to_string()),
+            ),
+            "a boolean" => (
+                "`true` or `false`".to_string(),
+                Some("write `true` or `false` without quotes".to_string()),
+            ),
+            "a string" if found.starts_with("map") || found.starts_with("sequence") => (
+                "a string".to_string(),
+                Some("quote the value if it holds `: `, `{`, `[` or starts with `-`".to_string()),
+            ),
+            e if e.starts_with("struct ") || e == "a map" => {
+                ("a mapping of keys".to_string(), None)
+            }
+            e => (e.to_string(), None),
+        };
+        let found = match found.strip_prefix("string ") {
+            Some(text) => format!("the string {text}"),
+            None if found.starts_with(['a', 'e', 'i', 'o', 'u']) => format!("an {found}"),
+            None => format!("a {found}"),
+        };
+        return (format!("expected {expected}, found {found}"), help);
+    }
+    (message.to_string(), None)
+}
+
+/// Rewords the YAML parser's messages.
+fn reword_syntax(message: &str) -> (String, Option<String>) {
+    let help = if message.contains("tab") {
+        Some("indent with spaces: YAML does not allow tabs for indentation".to_string())
+    } else if message.contains("more than one document") {
+        return (
+            "the file holds more than one YAML document".to_string(),
+            Some("one spec per file: remove the `---` separator and split the file".to_string()),
+        );
+    } else if message.contains("mapping values are not allowed") {
+        Some("quote a value that holds `: `".to_string())
+    } else {
+        None
+    };
+    (format!("invalid YAML: {message}"), help)
+}
+
+fn sorted_entries(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<std::path::PathBuf> {
     match fs::read_dir(dir) {
         Ok(entries) => {
-            let mut paths: Vec<PathBuf> =
+            let mut paths: Vec<std::path::PathBuf> =
                 entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
             paths.sort();
             paths
         }
         Err(err) => {
-            diags.push(Diagnostic::new(
-                dir.display().to_string(),
-                "",
-                format!("cannot read folder: {err}"),
-                None,
-            ));
+            let shown = relative(root, dir);
+            diags.push(
+                Diagnostic::new(
+                    if shown.is_empty() {
+                        dir.display().to_string()
+                    } else {
+                        shown
+                    },
+                    "",
+                    format!("cannot read folder: {err}"),
+                    None,
+                )
+                .io(),
+            );
             Vec::new()
         }
     }
@@ -452,4 +808,65 @@ fn relative(root: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(path: &str, text: &str) -> Diagnostics {
+        let files = BTreeMap::from([(path.to_string(), text.to_string())]);
+        load_files(&files).1
+    }
+
+    #[test]
+    fn strips_positions() {
+        assert_eq!(
+            strip_positions(
+                "found a tab at line 2 column 1, while scanning at line 1 column 7",
+                Some((2, 1))
+            ),
+            "found a tab, while scanning that starts at line 1, column 7"
+        );
+        assert_eq!(strip_positions("no position", None), "no position");
+    }
+
+    #[test]
+    fn rewords_unknown_keys_with_a_suggestion() {
+        let (message, help) = reword("unknown field `patern`, expected one of `name`, `pattern`");
+        assert_eq!(message, "unknown key `patern`");
+        assert_eq!(help.as_deref(), Some("did you mean `pattern`?"));
+        let (_, help) = reword("unknown field `zzz`, expected `name` or `docs`");
+        assert_eq!(help.as_deref(), Some("the keys here are `name`, `docs`"));
+    }
+
+    #[test]
+    fn splits_the_field_path() {
+        assert_eq!(
+            split_field("parameters[0].minLength: invalid type: string \"5\", expected u64"),
+            (
+                "parameters[0].minLength".to_string(),
+                "invalid type: string \"5\", expected u64".to_string()
+            )
+        );
+        assert_eq!(
+            split_field("missing field `docs`"),
+            (String::new(), "missing field `docs`".to_string())
+        );
+    }
+
+    #[test]
+    fn reports_layout_mistakes() {
+        let diags = one("notes.txt", "x");
+        assert!(
+            diags.to_string().contains("unexpected file `notes.txt`"),
+            "{diags}"
+        );
+        let diags = one("svc/op.yml", "x");
+        let text = diags.to_string();
+        assert!(text.contains("rename it `op.yaml`"), "{text}");
+        assert!(text.contains("has no `service.yaml`"), "{text}");
+        let diags = one("common.yaml", "# nothing\n");
+        assert!(diags.to_string().contains("the file is empty"), "{diags}");
+    }
 }

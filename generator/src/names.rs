@@ -59,6 +59,30 @@ fn escape(name: String) -> String {
     }
 }
 
+/// Whether `name` is usable as written as a Rust identifier in generated code: ASCII letters,
+/// digits and `_`, not starting with a digit, not `_` alone, and either no keyword or a keyword
+/// written as a raw identifier (`r#type`; `crate`, `self`, `super` and `Self` cannot be raw).
+/// heck keeps every alphanumeric character, so a wire name like `größe` or `x²` derives a name
+/// that this refuses: the generator only emits ASCII identifiers.
+pub fn is_valid_ident(name: &str) -> bool {
+    let (raw, bare) = match name.strip_prefix("r#") {
+        Some(bare) => (true, bare),
+        None => (false, name),
+    };
+    let shaped = !bare.is_empty()
+        && bare != "_"
+        && bare.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !shaped {
+        return false;
+    }
+    if raw {
+        RAW_KEYWORDS.contains(&bare) || !RESERVED.contains(&bare)
+    } else {
+        !RAW_KEYWORDS.contains(&bare) && !RESERVED.contains(&bare)
+    }
+}
+
 /// The name without a raw-identifier prefix, for building derived names (`r#type` -> `type`).
 pub fn bare(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
@@ -87,5 +111,20 @@ mod tests {
         );
         assert_eq!(shouty("namespaceName"), "NAMESPACE_NAME");
         assert_eq!(snake("service-bus"), "service_bus");
+        assert_eq!(snake("x-ms-version"), "x_ms_version");
+        assert_eq!(snake("ref"), "r#ref");
+    }
+
+    #[test]
+    fn accepts_only_ascii_identifiers() {
+        for ok in ["a", "r#type", "self_", "Self_", "n1st_key", "_x", "A1"] {
+            assert!(is_valid_ident(ok), "{ok}");
+        }
+        for bad in [
+            "", "_", "1a", "type", "self", "r#self", "größe", "a-b", "x²", "r#",
+        ] {
+            assert!(!is_valid_ident(bad), "{bad}");
+        }
+        assert!(!is_valid_ident(&snake("größe")));
     }
 }

@@ -1,11 +1,12 @@
 //! Stage 6, output: the whole file plan is built in memory first; then write mode replaces only
-//! files whose content changed (each through a temporary file and a rename, so no file is ever
-//! half-written) and removes generated files no spec produces any more, while check mode writes
-//! nothing and lists every difference. Files without the generated marker are never touched.
+//! files whose content changed (staged in temporary files beside their targets, then renamed
+//! over them, so no file is ever half-written; see [`write_with`]) and removes generated files no
+//! spec produces any more, while check mode writes nothing and lists every difference. Files
+//! without the generated marker are never touched.
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::render::MARKER;
@@ -55,7 +56,7 @@ pub fn check(root: &Path, plan: &Plan) -> Result<Vec<Drift>, String> {
         match fs::read(root.join(path)) {
             Ok(existing) if existing == content.as_bytes() => {}
             Ok(_) => drift.push(Drift::Stale(path.clone())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 drift.push(Drift::Missing(path.clone()))
             }
             Err(e) => return Err(format!("cannot read {}: {e}", root.join(path).display())),
@@ -76,13 +77,93 @@ fn key(d: &Drift) -> &str {
     }
 }
 
+/// The file-system operations that write mode performs, so that tests can make one fail (a
+/// full disk on the Nth file, say). Reads go straight to the disk.
+pub trait FileSystem {
+    /// Creates `path` and its missing parents.
+    fn create_dir_all(&mut self, path: &Path) -> io::Result<()>;
+    /// Creates (or truncates) `path`, writes `content` and flushes it to the disk.
+    fn write_new(&mut self, path: &Path, content: &[u8]) -> io::Result<()>;
+    /// Renames `from` over `to`, atomically on one file system.
+    fn rename(&mut self, from: &Path, to: &Path) -> io::Result<()>;
+    /// Removes a file.
+    fn remove_file(&mut self, path: &Path) -> io::Result<()>;
+    /// Removes an empty folder.
+    fn remove_dir(&mut self, path: &Path) -> io::Result<()>;
+}
+
+/// The real file system.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RealFs;
+
+impl FileSystem for RealFs {
+    fn create_dir_all(&mut self, path: &Path) -> io::Result<()> {
+        fs::create_dir_all(path)
+    }
+
+    fn write_new(&mut self, path: &Path, content: &[u8]) -> io::Result<()> {
+        let mut file = fs::File::create(path)?;
+        file.write_all(content)?;
+        file.sync_all()
+    }
+
+    fn rename(&mut self, from: &Path, to: &Path) -> io::Result<()> {
+        fs::rename(from, to)
+    }
+
+    fn remove_file(&mut self, path: &Path) -> io::Result<()> {
+        fs::remove_file(path)
+    }
+
+    fn remove_dir(&mut self, path: &Path) -> io::Result<()> {
+        fs::remove_dir(path)
+    }
+}
+
+/// Suffix of the temporary files write mode stages new content in.
+const TEMP_SUFFIX: &str = ".codegen-tmp";
+
 /// Brings the crate at `root` in line with the plan.
 pub fn write(root: &Path, plan: &Plan) -> Result<WriteReport, String> {
+    write_with(root, plan, &mut RealFs)
+}
+
+/// Brings the crate at `root` in line with the plan, through `fs`.
+///
+/// Only files whose content differs are written; the others are not touched, so they keep
+/// their modification time and cargo does not rebuild. Writing is two-phase, so that a failure
+/// leaves no file half-written and, as far as a file system allows, no mix of old and new files:
+///
+/// 1. every new content goes to a temporary file beside its target (`.name.<pid>.codegen-tmp`),
+///    flushed to the disk. A failure here (a full disk, say) removes the temporary files and the
+///    folders made for them, and the crate is exactly as it was.
+/// 2. each temporary file is renamed over its target; a rename replaces a file whole. Renames do
+///    not need space, so they rarely fail; if one does, every file is still whole, old or new, and
+///    the error says how many were replaced.
+///
+/// Then generated files that no spec produces any more are removed, with folders left empty.
+/// Files without the generated marker are never written or removed: a planned path that holds
+/// a hand-written file is refused before anything is written.
+pub fn write_with(
+    root: &Path,
+    plan: &Plan,
+    fs: &mut dyn FileSystem,
+) -> Result<WriteReport, String> {
+    for path in plan.keys() {
+        let relative = Path::new(path);
+        if relative.is_absolute()
+            || relative
+                .components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            return Err(format!("planned path `{path}` leaves the generated crate"));
+        }
+    }
     // Refuse before writing anything if a planned path holds a hand-written file.
     for path in plan.keys() {
         let full = root.join(path);
-        if let Ok(existing) = fs::read_to_string(&full)
-            && !existing.starts_with(MARKER)
+        if let Ok(existing) = fs::read(&full)
+            && !existing.starts_with(MARKER.as_bytes())
         {
             return Err(format!(
                 "{} is hand-written (no generated marker); the generator will not overwrite it",
@@ -90,42 +171,141 @@ pub fn write(root: &Path, plan: &Plan) -> Result<WriteReport, String> {
             ));
         }
     }
+    sweep_temporaries(root, fs)?;
     let mut report = WriteReport::default();
+    let mut changed: Vec<(&String, &String)> = Vec::new();
     for (path, content) in plan {
-        let full = root.join(path);
-        if fs::read(&full).is_ok_and(|existing| existing == content.as_bytes()) {
+        if fs::read(root.join(path)).is_ok_and(|existing| existing == content.as_bytes()) {
             report.unchanged.push(path.clone());
-            continue;
+        } else {
+            changed.push((path, content));
         }
-        write_atomically(&full, content.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", full.display()))?;
-        report.written.push(path.clone());
     }
-    for path in generated_files(root)? {
-        if !plan.contains_key(&path) {
-            let full = root.join(&path);
-            fs::remove_file(&full).map_err(|e| format!("cannot remove {}: {e}", full.display()))?;
-            report.removed.push(path);
+    let stale: Vec<String> = generated_files(root)?
+        .into_iter()
+        .filter(|p| !plan.contains_key(p))
+        .collect();
+
+    // Phase 1: stage every new content beside its target.
+    let mut staged: Vec<(PathBuf, PathBuf, &String)> = Vec::new();
+    let mut made_dirs: Vec<PathBuf> = Vec::new();
+    for (path, content) in &changed {
+        let target = root.join(path);
+        let temp = temp_path(&target);
+        let result = (|| {
+            let dir = target.parent().unwrap_or(root);
+            if !dir.is_dir() {
+                let mut missing = Vec::new();
+                let mut d = dir;
+                while !d.is_dir() {
+                    missing.push(d.to_path_buf());
+                    match d.parent() {
+                        Some(parent) => d = parent,
+                        None => break,
+                    }
+                }
+                fs.create_dir_all(dir)?;
+                made_dirs.extend(missing);
+            }
+            fs.write_new(&temp, content.as_bytes())
+        })();
+        if let Err(err) = result {
+            let _ = fs.remove_file(&temp);
+            for (staged_temp, _, _) in &staged {
+                let _ = fs.remove_file(staged_temp);
+            }
+            // Deepest first; a folder that is not empty is left alone.
+            made_dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+            for dir in &made_dirs {
+                let _ = fs.remove_dir(dir);
+            }
+            return Err(format!(
+                "cannot write {}: {err}; nothing was changed",
+                target.display()
+            ));
         }
+        staged.push((temp, target, path));
+    }
+
+    // Phase 2: replace each target whole.
+    for (i, (temp, target, path)) in staged.iter().enumerate() {
+        if let Err(err) = fs.rename(temp, target) {
+            for (staged_temp, _, _) in &staged[i..] {
+                let _ = fs.remove_file(staged_temp);
+            }
+            return Err(format!(
+                "cannot replace {}: {err}; {i} of {} changed files were replaced, each whole; run codegen again",
+                target.display(),
+                staged.len()
+            ));
+        }
+        report.written.push((*path).clone());
+    }
+
+    for path in stale {
+        let full = root.join(&path);
+        fs.remove_file(&full)
+            .map_err(|e| format!("cannot remove {}: {e}", full.display()))?;
+        remove_empty_parents(root, &full, fs);
+        report.removed.push(path);
     }
     Ok(report)
 }
 
-/// Writes beside the target and renames over it, so readers see the old or the new file, whole.
-pub fn write_atomically(path: &Path, content: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let name = path
+/// `dir/.name.<pid>.codegen-tmp` for `dir/name`.
+fn temp_path(target: &Path) -> PathBuf {
+    let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(content)?;
-        file.sync_all()?;
-        fs::rename(&temp, path)
-    })();
+    target.with_file_name(format!(".{name}.{}{TEMP_SUFFIX}", std::process::id()))
+}
+
+/// Removes temporary files a run killed between its two phases left in the owned folders.
+fn sweep_temporaries(root: &Path, fs: &mut dyn FileSystem) -> Result<(), String> {
+    let mut temps = Vec::new();
+    for dir in OWNED_DIRS {
+        collect(&root.join(dir), &mut |path| {
+            if path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().ends_with(TEMP_SUFFIX))
+            {
+                temps.push(path.to_path_buf());
+            }
+        })?;
+    }
+    for temp in temps {
+        fs.remove_file(&temp)
+            .map_err(|e| format!("cannot remove {}: {e}", temp.display()))?;
+    }
+    Ok(())
+}
+
+/// Removes the folders between `file` and the owned folders that the removal left empty.
+fn remove_empty_parents(root: &Path, file: &Path, fs: &mut dyn FileSystem) {
+    let owned: Vec<PathBuf> = OWNED_DIRS.iter().map(|d| root.join(d)).collect();
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if !d.starts_with(root) || d == root || owned.iter().any(|o| o == d) {
+            break;
+        }
+        let empty = fs::read_dir(d).is_ok_and(|mut entries| entries.next().is_none());
+        if !empty || fs.remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+/// Writes beside the target and renames over it, so readers see the old or the new file, whole.
+pub fn write_atomically(path: &Path, content: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let temp = temp_path(path);
+    let mut real = RealFs;
+    let result = real
+        .write_new(&temp, content)
+        .and_then(|()| real.rename(&temp, path));
     if result.is_err() {
         let _ = fs::remove_file(&temp);
     }
@@ -143,26 +323,40 @@ fn generated_files(root: &Path) -> Result<Vec<String>, String> {
 }
 
 fn walk(root: &Path, dir: &Path, found: &mut Vec<String>) -> Result<(), String> {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            walk(root, &path, found)?;
-        } else if path.extension().is_some_and(|e| e == "rs")
-            && fs::read_to_string(&path).is_ok_and(|text| text.starts_with(MARKER))
+    collect(dir, &mut |path| {
+        if path.extension().is_some_and(|e| e == "rs")
+            && fs::File::open(path)
+                .and_then(|mut f| {
+                    let mut head = vec![0; MARKER.len()];
+                    f.read_exact(&mut head).map(|()| head)
+                })
+                .is_ok_and(|head| head == MARKER.as_bytes())
         {
-            let rel = path.strip_prefix(root).unwrap_or(&path);
+            let rel = path.strip_prefix(root).unwrap_or(path);
             found.push(
                 rel.components()
                     .map(|c| c.as_os_str().to_string_lossy())
                     .collect::<Vec<_>>()
                     .join("/"),
             );
+        }
+    })
+}
+
+/// Calls `each` on every file below `dir`, in path order; a missing `dir` has none.
+fn collect(dir: &Path, each: &mut dyn FnMut(&Path)) -> Result<(), String> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            collect(&path, each)?;
+        } else {
+            each(&path);
         }
     }
     Ok(())

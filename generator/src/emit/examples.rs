@@ -34,9 +34,20 @@ pub fn examples_rs(service: &Service) -> TokenStream {
             {
                 imports.push(name.clone());
             }
+            let uses_options =
+                op.params.iter().any(|p| {
+                    p.fixed.is_none() && !p.required && ex.parameters.contains_key(&p.wire)
+                }) || (ex.request_body.is_some() && op.body.as_ref().is_some_and(|b| !b.required));
+            if uses_options && !imports.contains(&op.options_name) {
+                imports.push(op.options_name.clone());
+            }
             let base = snake(&ex.name);
             let test_name = if names[&base] > 1 {
-                format!("{}_{base}", op.method_name)
+                format!(
+                    "{}_{}",
+                    crate::names::bare(&op.method_name),
+                    crate::names::bare(&base)
+                )
             } else {
                 base
             };
@@ -105,7 +116,7 @@ fn example_test(service: &Service, op: &Operation, ex: &Example, test_name: &str
     let client = ident(&service.client);
     let http_method = &op.http_method;
     let expected_path = encoded_path(op, ex);
-    let expected_query = expected_query(op);
+    let expected_query = expected_query(op, ex);
     let query_matchers = op
         .params
         .iter()
@@ -208,19 +219,45 @@ fn example_test(service: &Service, op: &Operation, ex: &Example, test_name: &str
             let value = ex.parameters.get(&p.wire).cloned().unwrap_or_default();
             quote! { #value, }
         });
-    let body_arg = body_value.as_ref().map(|_| quote! { &parameters, });
+    let body_required = op.body.as_ref().is_some_and(|b| b.required);
+    let body_arg = (body_value.is_some() && body_required).then(|| quote! { &parameters, });
+    let optional_fields: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.fixed.is_none() && !p.required)
+        .filter_map(|p| {
+            let value = ex.parameters.get(&p.wire)?;
+            let field = ident(&p.name);
+            Some(quote! { #field: Some(#value.to_string()), })
+        })
+        .chain(
+            (body_value.is_some() && !body_required)
+                .then(|| quote! { parameters: Some(parameters), }),
+        )
+        .collect();
+    let options_arg = if optional_fields.is_empty() {
+        quote! { None }
+    } else {
+        let options_name = ident(&op.options_name);
+        quote! {
+            Some(#options_name {
+                #(#optional_fields)*
+                ..#options_name::default()
+            })
+        }
+    };
     let test_method = ident(&op.method_name);
     let call = match op.long_running {
         Some(_) => quote! {
             client
-                .#test_method(#(#args)* #body_arg None)
+                .#test_method(#(#args)* #body_arg #options_arg)
                 .expect("the example's arguments are valid")
                 .await
                 .expect("the documented response parses")
         },
         None => quote! {
             client
-                .#test_method(#(#args)* #body_arg None)
+                .#test_method(#(#args)* #body_arg #options_arg)
                 .await
                 .expect("the documented response parses")
         },
@@ -281,7 +318,8 @@ fn encoded_path(op: &Operation, ex: &Example) -> String {
         .collect()
 }
 
-/// RFC 3986 unreserved characters stay; every other byte is percent-encoded.
+/// RFC 3986 unreserved characters stay; every other byte is percent-encoded. The runtime encodes
+/// path segments and query keys and values this way, so the expected request matches it exactly.
 fn encode_segment(value: &str) -> String {
     let mut out = String::new();
     for byte in value.bytes() {
@@ -295,31 +333,21 @@ fn encode_segment(value: &str) -> String {
 }
 
 /// The exact query string for the fixed pairs (examples set no optional query parameter).
-fn expected_query(op: &Operation) -> String {
-    op.params
-        .iter()
-        .filter(|p| p.location == Location::Query)
-        .filter_map(|p| {
-            Some(format!(
-                "{}={}",
-                form_encode(&p.wire),
-                form_encode(p.fixed.as_deref()?)
-            ))
-        })
+fn expected_query(op: &Operation, ex: &Example) -> String {
+    // The client sends fixed pairs, then required ones, then optional ones, each in spec order.
+    let query = || op.params.iter().filter(|p| p.location == Location::Query);
+    let fixed = query().filter_map(|p| Some((p, p.fixed.clone()?)));
+    let given = |required: bool| {
+        query()
+            .filter(move |p| p.fixed.is_none() && p.required == required)
+            .filter_map(|p| Some((p, ex.parameters.get(&p.wire)?.clone())))
+    };
+    fixed
+        .chain(given(true))
+        .chain(given(false))
+        .map(|(p, value)| format!("{}={}", encode_segment(&p.wire), encode_segment(&value)))
         .collect::<Vec<_>>()
         .join("&")
-}
-
-fn form_encode(value: &str) -> String {
-    let mut out = String::new();
-    for byte in value.bytes() {
-        match byte {
-            b' ' => out.push('+'),
-            b if b.is_ascii_alphanumeric() || b"-._*".contains(&b) => out.push(b as char),
-            b => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 /// A raw string literal (`r#"..."#`), so documents read as written; an escaped literal when the
