@@ -13,6 +13,8 @@
 //! | [`service_bus`] | Service Bus | [`namespaces_regenerate_keys`](service_bus::ServiceBusClient::namespaces_regenerate_keys) |
 //! | [`storage_classic`] | Storage (classic Service Management) | [`storage_services_regenerate_keys`](storage_classic::StorageClassicClient::storage_services_regenerate_keys) |
 //!
+//! Each service module sits behind a cargo feature named like its folder in `specs/` (`service-bus`), all on by default: `default-features = false, features = ["service-bus"]` compiles one service only.
+//!
 //! # Retries
 //!
 //! The HTTP pipeline retries throttling (429) and transient failures, POSTs included: a retried key regeneration runs twice, and only the keys in the final response are valid. Turn retries off through [`ClientOptions::client_options`].
@@ -31,17 +33,22 @@ pub use support::api::*;
 #[rustfmt::skip]
 pub mod common;
 
+#[cfg(feature = "data-factory")]
 #[rustfmt::skip]
 pub mod data_factory;
 
+#[cfg(feature = "event-hubs")]
 #[rustfmt::skip]
 pub mod event_hubs;
 
+#[cfg(feature = "redis-enterprise")]
 #[rustfmt::skip]
 pub mod redis_enterprise;
 
+#[cfg(feature = "service-bus")]
 #[rustfmt::skip]
 pub mod service_bus;
 
+#[cfg(feature = "storage-classic")]
 #[rustfmt::skip]
 pub mod storage_classic;

@@ -7,6 +7,7 @@ pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod locate;
+pub mod manifest;
 pub mod names;
 pub mod output;
 pub mod patterns;
@@ -28,6 +29,9 @@ pub struct Generated {
     pub warnings: Diagnostics,
     /// How many spec files were read.
     pub spec_files: usize,
+    /// The generated block of the crate's `Cargo.toml` (one feature per service); see
+    /// [`manifest::add_to_plan`], which puts it into the plan.
+    pub features_block: String,
 }
 
 /// Runs every stage but writing: load, validate, build the IR, emit and render. Nothing touches
@@ -63,9 +67,11 @@ pub fn generate(specs: &Path) -> Result<Generated, Diagnostics> {
             .iter()
             .map(|s| 1 + s.operations.len())
             .sum::<usize>();
+    let features: Vec<String> = ir.services.iter().map(|s| s.folder.clone()).collect();
     Ok(Generated {
         plan,
         warnings: diagnostics,
         spec_files,
+        features_block: manifest::features_block(&features),
     })
 }

@@ -164,6 +164,11 @@ pub fn write_with(
         let full = root.join(path);
         if let Ok(existing) = fs::read(&full)
             && !existing.starts_with(MARKER.as_bytes())
+            && !plan.get(path).is_some_and(|new| {
+                // A hand-written file may change only inside its generated block.
+                std::str::from_utf8(&existing)
+                    .is_ok_and(|old| crate::manifest::only_block_differs(old, new))
+            })
         {
             return Err(format!(
                 "{} is hand-written (no generated marker); the generator will not overwrite it",

@@ -70,7 +70,7 @@ fn crate_manifest(real: &str) -> String {
 #[test]
 fn odd_names_generate_a_crate_that_compiles_without_warnings() {
     let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/valid");
-    let generated = generator::generate(&specs).unwrap_or_else(|d| panic!("{d}"));
+    let mut generated = generator::generate(&specs).unwrap_or_else(|d| panic!("{d}"));
     assert!(
         generated.warnings.0.is_empty(),
         "the valid edge cases warn:\n{}",
@@ -100,6 +100,8 @@ fn odd_names_generate_a_crate_that_compiles_without_warnings() {
         &real.join("generated/src/support"),
         &crate_dir.join("src/support"),
     );
+    generator::manifest::add_to_plan(&crate_dir, &generated.features_block, &mut generated.plan)
+        .expect("the manifest has its generated block");
     generator::output::write(&crate_dir, &generated.plan).expect("write the generated files");
 
     let target = std::env::var_os("CARGO_TARGET_DIR")

@@ -394,3 +394,55 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The crate's hand-written manifest: codegen owns only its generated block (the features),
+/// `--check` reports a stale block, and a manifest without the block is refused by name.
+#[test]
+fn only_the_manifests_generated_block_is_rewritten() {
+    use generator::manifest::{self, BEGIN, END};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let hand_written = format!(
+        "[package]\nname = \"x\"\n\n{BEGIN}\n[features]\nold = []\n{END}\n\n[dependencies]\nserde = \"1\"\n"
+    );
+    fs::write(root.join("Cargo.toml"), &hand_written).expect("write");
+
+    let block = manifest::features_block(&["service-bus".into()]);
+    let mut planned = plan(&[("src/lib.rs", &generated("lib"))]);
+    manifest::add_to_plan(root, &block, &mut planned).expect("the block is there");
+    assert_eq!(
+        output::check(root, &planned).expect("check"),
+        vec![
+            Drift::Stale("Cargo.toml".into()),
+            Drift::Missing("src/lib.rs".into())
+        ]
+    );
+    output::write(root, &planned).expect("write");
+    let written = fs::read_to_string(root.join("Cargo.toml")).expect("read");
+    assert_eq!(
+        written,
+        hand_written.replace("[features]\nold = []\n", "# Edit the specs, not these lines: codegen rewrites them.\n[features]\ndefault = [\"service-bus\"]\nservice-bus = []\n")
+    );
+    assert!(output::check(root, &planned).expect("check").is_empty());
+
+    // A plan that would change the hand-written part is refused, and nothing is written.
+    let mut tampered = planned.clone();
+    tampered.insert(
+        "Cargo.toml".into(),
+        written.replace("serde = \"1\"", "serde = \"2\""),
+    );
+    let error =
+        output::write(root, &tampered).expect_err("hand-written lines are not the generator's");
+    assert!(error.contains("hand-written"), "{error}");
+    assert_eq!(
+        fs::read_to_string(root.join("Cargo.toml")).expect("read"),
+        written
+    );
+
+    fs::write(root.join("Cargo.toml"), "[package]\nname = \"x\"\n").expect("write");
+    let error = manifest::add_to_plan(root, &block, &mut planned).expect_err("no block");
+    assert!(
+        error.contains("Cargo.toml") && error.contains("generated block once"),
+        "{error}"
+    );
+}

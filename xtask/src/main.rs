@@ -89,7 +89,7 @@ fn codegen(check: bool, specs: &Path, out: &Path) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let generated = match generator::generate(specs) {
+    let mut generated = match generator::generate(specs) {
         Ok(generated) => generated,
         Err(diagnostics) => {
             eprintln!("{diagnostics}");
@@ -99,6 +99,13 @@ fn codegen(check: bool, specs: &Path, out: &Path) -> ExitCode {
     };
     for warning in generated.warnings.warnings() {
         eprintln!("{warning}");
+    }
+    if let Err(message) =
+        generator::manifest::add_to_plan(out, &generated.features_block, &mut generated.plan)
+    {
+        eprintln!("error: {message}");
+        eprintln!("error: codegen failed; nothing was written");
+        return ExitCode::from(2);
     }
     if check {
         return match generator::output::check(out, &generated.plan) {

@@ -4,17 +4,22 @@
 //! Tests generated from the specs' examples, one module per service: the client must send
 //! exactly the documented request to a local server and parse the documented response.
 
+#[cfg(feature = "data-factory")]
 #[rustfmt::skip]
 mod data_factory;
 
+#[cfg(feature = "event-hubs")]
 #[rustfmt::skip]
 mod event_hubs;
 
+#[cfg(feature = "redis-enterprise")]
 #[rustfmt::skip]
 mod redis_enterprise;
 
+#[cfg(feature = "service-bus")]
 #[rustfmt::skip]
 mod service_bus;
 
+#[cfg(feature = "storage-classic")]
 #[rustfmt::skip]
 mod storage_classic;

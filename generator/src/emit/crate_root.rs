@@ -34,7 +34,9 @@ pub fn lib_rs(ir: &Crate) -> EmittedFile {
         ));
     }
     text.push_str(
-        "\n\n# Retries\n\nThe HTTP pipeline retries throttling (429) and transient failures, POSTs included: a \
+        "\n\nEach service module sits behind a cargo feature named like its folder in `specs/` \
+         (`service-bus`), all on by default: `default-features = false, features = [\"service-bus\"]` \
+         compiles one service only.\n\n# Retries\n\nThe HTTP pipeline retries throttling (429) and transient failures, POSTs included: a \
          retried key regeneration runs twice, and only the keys in the final response are valid. \
          Turn retries off through [`ClientOptions::client_options`].\n\n\
          # Secrets\n\nKeys and connection strings are `azure_core::credentials::Secret`: `Debug` never shows them, \
@@ -53,7 +55,9 @@ pub fn lib_rs(ir: &Crate) -> EmittedFile {
     let modules = ir.services.iter().map(|s| {
         sources.extend(s.sources.iter().cloned());
         let module = ident(&s.module);
+        let feature = &s.folder;
         quote! {
+            #[cfg(feature = #feature)]
             #[rustfmt::skip]
             pub mod #module;
         }
@@ -109,7 +113,9 @@ pub fn examples_main_rs(ir: &Crate) -> EmittedFile {
         .collect();
     let modules = services.iter().map(|s| {
         let module = ident(&s.module);
+        let feature = &s.folder;
         quote! {
+            #[cfg(feature = #feature)]
             #[rustfmt::skip]
             mod #module;
         }
