@@ -143,10 +143,36 @@ fn io_errors_exit_2() {
     assert_eq!(fs::read_to_string(&blocker).expect("read"), "not a folder");
 }
 
+/// A new generated crate: only its hand-written manifest, with an empty generated block.
+fn new_crate(out_dir: &Path) {
+    let real = fs::read_to_string(workspace().join("generated/Cargo.toml")).expect("manifest");
+    let block = generator::manifest::features_block(&[]);
+    let manifest =
+        generator::manifest::splice(&real, &block).expect("the real manifest has its block");
+    fs::create_dir_all(out_dir).expect("mkdir");
+    fs::write(out_dir.join("Cargo.toml"), manifest).expect("write");
+}
+
+#[test]
+fn a_crate_without_its_manifest_is_an_io_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out_dir = dir.path().join("generated");
+    let specs = workspace().join("specs");
+    let run = xtask(&["codegen", "--specs", path(&specs), "--out", path(&out_dir)]);
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = text(&run.stderr);
+    assert!(
+        stderr.contains("cannot read") && stderr.contains("Cargo.toml"),
+        "{stderr}"
+    );
+    assert!(!out_dir.exists(), "nothing was written");
+}
+
 #[test]
 fn success_ends_with_one_summary_line() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out_dir = dir.path().join("generated");
+    new_crate(&out_dir);
     let specs = workspace().join("specs");
 
     let first = xtask(&["codegen", "--specs", path(&specs), "--out", path(&out_dir)]);
@@ -196,6 +222,7 @@ fn success_ends_with_one_summary_line() {
 fn check_mode_lists_drift_and_exits_1() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out_dir = dir.path().join("generated");
+    new_crate(&out_dir);
     let specs = workspace().join("specs");
     let write = xtask(&["codegen", "--specs", path(&specs), "--out", path(&out_dir)]);
     assert_eq!(write.status.code(), Some(0));
