@@ -121,10 +121,19 @@ enum Mode {
     Location,
 }
 
-/// What a step leads to.
-enum Next<T> {
+/// What a step leads to. Free of `T`: the protocol compiles once for every long-running
+/// operation, and only [`decode`] is instantiated per result type.
+enum Next {
     Continue(Polling),
-    Done(Response<T>),
+    Done(Outcome),
+}
+
+/// How the operation ended, before decoding.
+enum Outcome {
+    /// The response holding the result (possibly empty).
+    Result(RawResponse),
+    /// `Succeeded`, but the service gave no URL to read the result from; the monitor's response.
+    NoResultUrl(StatusCode, Headers, Vec<u8>),
 }
 
 /// Everything a step needs, apart from the state: kept separate so a step's future borrows
@@ -192,8 +201,8 @@ impl<T: DeserializeOwned + Send + 'static> Poller<T> {
         let remaining = self.timeout.saturating_sub(started.elapsed());
         let step = async {
             match work {
-                Work::Start(request) => self.driver.start::<T>(request).await,
-                Work::Poll(polling) => self.driver.poll::<T>(polling).await,
+                Work::Start(request) => self.driver.start(request).await,
+                Work::Poll(polling) => self.driver.poll(polling).await,
             }
         };
         // Out of time already: send nothing. (Racing the request against a zero timer could
@@ -208,11 +217,16 @@ impl<T: DeserializeOwned + Send + 'static> Poller<T> {
                 limit: self.timeout,
             }))
         });
+        let outcome = match outcome {
+            Ok(Next::Done(done)) => decode(done, self.driver.format).map(Step::Done),
+            Ok(Next::Continue(polling)) => Ok(Step::Continue(polling)),
+            Err(error) => Err(error),
+        };
         let (state, status) = match outcome {
-            Ok(Next::Continue(polling)) => {
+            Ok(Step::Continue(polling)) => {
                 (State::Polling(polling), Ok(OperationStatus::InProgress))
             }
-            Ok(Next::Done(response)) => (State::Done(Ok(response)), Ok(OperationStatus::Succeeded)),
+            Ok(Step::Done(response)) => (State::Done(Ok(response)), Ok(OperationStatus::Succeeded)),
             Err(error) => {
                 let status = match error.service_error().and_then(|e| e.operation_status()) {
                     Some("Canceled") => Ok(OperationStatus::Canceled),
@@ -235,6 +249,12 @@ impl<T: DeserializeOwned + Send + 'static> Poller<T> {
 enum Work {
     Start(Request),
     Poll(Polling),
+}
+
+/// A step's outcome once decoded.
+enum Step<T> {
+    Continue(Polling),
+    Done(Response<T>),
 }
 
 impl<T: DeserializeOwned + Send + 'static> IntoFuture for Poller<T> {
@@ -273,7 +293,7 @@ impl<T> fmt::Debug for Poller<T> {
 impl Driver {
     /// Sends the initial request: 200/201 is the result, 202 (or 201 with
     /// `Azure-AsyncOperation`) starts polling.
-    async fn start<T: DeserializeOwned>(&self, mut request: Request) -> Result<Next<T>> {
+    async fn start(&self, mut request: Request) -> Result<Next> {
         let response = self.send(&mut request, &[200, 201, 202]).await?;
         let status = response.status();
         let headers = response.headers();
@@ -282,7 +302,7 @@ impl Driver {
         let polls = status == StatusCode::Accepted
             || (status == StatusCode::Created && async_operation.is_some());
         if !polls {
-            return self.finish(response).map(Next::Done);
+            return Ok(Next::Done(Outcome::Result(response)));
         }
         let original =
             matches!(request.method(), Method::Put | Method::Patch).then(|| request.url().clone());
@@ -309,14 +329,14 @@ impl Driver {
     }
 
     /// Waits, then polls once.
-    async fn poll<T: DeserializeOwned>(&self, polling: Polling) -> Result<Next<T>> {
+    async fn poll(&self, polling: Polling) -> Result<Next> {
         sleep(polling.wait).await;
         let mut request = Request::new(polling.status_url.clone(), Method::Get);
         let response = self.send(&mut request, &[200, 201, 202, 204]).await?;
         let status = response.status();
         if polling.mode == Mode::Location {
             if status != StatusCode::Accepted {
-                return self.finish(response).map(Next::Done);
+                return Ok(Next::Done(Outcome::Result(response)));
             }
             // A service may move the monitor on each 202.
             let moved = header_url(response.headers(), &LOCATION, request.url(), status)?;
@@ -357,9 +377,13 @@ impl Driver {
                 Some(url) => {
                     let mut request = Request::new(url, Method::Get);
                     let response = self.send(&mut request, &[200, 201, 204]).await?;
-                    self.finish(response).map(Next::Done)
+                    Ok(Next::Done(Outcome::Result(response)))
                 }
-                None => no_result(status, headers, NO_RESULT_URL, &body).map(Next::Done),
+                None => Ok(Next::Done(Outcome::NoResultUrl(
+                    status,
+                    headers,
+                    body.to_vec(),
+                ))),
             },
             ended => {
                 // The monitor's `error` is ARM-shaped whatever the operation's error schema.
@@ -376,25 +400,31 @@ impl Driver {
             .await
     }
 
-    /// Decodes the final result; an empty one is accepted only when `T` has no content.
-    fn finish<T: DeserializeOwned>(&self, response: RawResponse) -> Result<Response<T>> {
-        let (status, headers, body) = response.deconstruct();
-        if body.iter().all(u8::is_ascii_whitespace) {
-            return no_result(status, headers, "empty body", &body);
-        }
-        let model = match self.format {
-            BodyFormat::Json => json_model(status, &body)?,
-            BodyFormat::Xml => xml_model(status, &body)?,
-        };
-        Ok(Response::new(status, headers, model))
-    }
-
     /// The service's `Retry-After` (in any of its spellings), else the poll interval.
     fn wait(&self, headers: &Headers) -> Duration {
         retry_after(headers)
             .map(|wait| wait.min(MAX_RETRY_AFTER))
             .unwrap_or(self.poll_interval)
     }
+}
+
+/// Decodes the final result; an empty one is accepted only when `T` has no content.
+fn decode<T: DeserializeOwned>(outcome: Outcome, format: BodyFormat) -> Result<Response<T>> {
+    let response = match outcome {
+        Outcome::Result(response) => response,
+        Outcome::NoResultUrl(status, headers, body) => {
+            return no_result(status, headers, NO_RESULT_URL, &body);
+        }
+    };
+    let (status, headers, body) = response.deconstruct();
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return no_result(status, headers, "empty body", &body);
+    }
+    let model = match format {
+        BodyFormat::Json => json_model(status, &body)?,
+        BodyFormat::Xml => xml_model(status, &body)?,
+    };
+    Ok(Response::new(status, headers, model))
 }
 
 /// A result without a body: fine when `T` is `()` (or otherwise accepts "nothing"), an error
