@@ -10,6 +10,7 @@ pub mod locate;
 pub mod manifest;
 pub mod names;
 pub mod output;
+pub mod parallel;
 pub mod patterns;
 pub mod render;
 pub mod validate;
@@ -46,16 +47,14 @@ pub fn generate(specs: &Path) -> Result<Generated, Diagnostics> {
     let ir = ir::build(&set);
     let mut plan = Plan::new();
     let mut failures = Diagnostics::default();
-    for file in emit::plan(&ir) {
-        match render::render(&file) {
+    for (path, rendered) in emit_and_render(&ir) {
+        match rendered {
             Ok(text) => {
-                plan.insert(file.path, text);
+                plan.insert(path, text);
             }
             // Rendering fails only on a generator bug (tokens that are not Rust), never on a
             // spec mistake: reported like an I/O failure, exit code 2.
-            Err(message) => {
-                failures.push(Diagnostic::new(file.path.clone(), "", message, None).io())
-            }
+            Err(message) => failures.push(Diagnostic::new(path, "", message, None).io()),
         }
     }
     if failures.has_errors() {
@@ -73,5 +72,13 @@ pub fn generate(specs: &Path) -> Result<Generated, Diagnostics> {
         warnings: diagnostics,
         spec_files,
         features_block: manifest::features_block(&features),
+    })
+}
+
+/// Emits and renders every file on every core. Token streams cannot cross threads, so each file
+/// is emitted and rendered by the worker that takes it.
+fn emit_and_render(ir: &ir::Crate) -> Vec<(String, Result<String, String>)> {
+    parallel::map(&emit::jobs(ir), |job| {
+        (job.path.clone(), render::render(&job.emit()))
     })
 }

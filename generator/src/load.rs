@@ -472,6 +472,17 @@ fn assemble(
             )),
         }
     }
+    // Operation files are independent: parse them all on every core; diagnostics are still
+    // reported in folder and file order below.
+    let all_ops: Vec<&(String, String)> = by_folder.values().flatten().collect();
+    let mut parsed: BTreeMap<String, (Option<Loaded<OperationFile>>, Diagnostics)> = all_ops
+        .iter()
+        .map(|(path, _)| path.clone())
+        .zip(crate::parallel::map(&all_ops, |(path, text)| {
+            let mut found = Diagnostics::default();
+            (parse_file::<OperationFile>(path, text, &mut found), found)
+        }))
+        .collect();
     let mut services = Vec::new();
     for (folder, op_files) in by_folder {
         let manifest = match manifests.remove(folder) {
@@ -487,8 +498,10 @@ fn assemble(
             }
         };
         let mut operations = Vec::new();
-        for (path, text) in op_files {
-            match parse_file::<OperationFile>(&path, &text, &mut diags) {
+        for (path, _) in op_files {
+            let (op, found) = parsed.remove(&path).unwrap_or_default();
+            diags.extend(found);
+            match op {
                 Some(op) => operations.push(op),
                 None => unloaded.push(path),
             }

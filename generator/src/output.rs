@@ -84,6 +84,15 @@ pub trait FileSystem {
     fn create_dir_all(&mut self, path: &Path) -> io::Result<()>;
     /// Creates (or truncates) `path`, writes `content` and flushes it to the disk.
     fn write_new(&mut self, path: &Path, content: &[u8]) -> io::Result<()>;
+    /// Writes several new files, all or an error naming the index of a file that failed: on
+    /// `Err`, some may have been written (the caller removes them). One by one unless a file
+    /// system can do better.
+    fn write_new_all(&mut self, files: &[(PathBuf, &[u8])]) -> Result<(), (usize, io::Error)> {
+        for (i, (path, content)) in files.iter().enumerate() {
+            self.write_new(path, content).map_err(|e| (i, e))?;
+        }
+        Ok(())
+    }
     /// Renames `from` over `to`, atomically on one file system.
     fn rename(&mut self, from: &Path, to: &Path) -> io::Result<()>;
     /// Removes a file.
@@ -105,6 +114,40 @@ impl FileSystem for RealFs {
         let mut file = fs::File::create(path)?;
         file.write_all(content)?;
         file.sync_all()
+    }
+
+    /// On every core: each file is flushed to the disk before it counts as written, and those
+    /// waits overlap instead of adding up.
+    fn write_new_all(&mut self, files: &[(PathBuf, &[u8])]) -> Result<(), (usize, io::Error)> {
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(files.len())
+            .max(1);
+        let chunk = files.len().div_ceil(workers).max(1);
+        let write_part = |start: usize, part: &[(PathBuf, &[u8])]| {
+            for (i, (path, content)) in part.iter().enumerate() {
+                RealFs
+                    .write_new(path, content)
+                    .map_err(|e| (start + i, e))?;
+            }
+            Ok(())
+        };
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = files
+                .chunks(chunk)
+                .enumerate()
+                .map(|(n, part)| scope.spawn(move || write_part(n * chunk, part)))
+                .collect();
+            // Every worker finishes (so the caller can clean up); the first failure is reported.
+            let results: Vec<_> = handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect();
+            results.into_iter().collect()
+        })
     }
 
     fn rename(&mut self, from: &Path, to: &Path) -> io::Result<()> {
@@ -191,13 +234,17 @@ pub fn write_with(
         .filter(|p| !plan.contains_key(p))
         .collect();
 
-    // Phase 1: stage every new content beside its target.
-    let mut staged: Vec<(PathBuf, PathBuf, &String)> = Vec::new();
+    // Phase 1: make the folders, then stage every new content beside its target.
+    let staged: Vec<(PathBuf, PathBuf, &String)> = changed
+        .iter()
+        .map(|(path, _)| {
+            let target = root.join(path);
+            (temp_path(&target), target, *path)
+        })
+        .collect();
     let mut made_dirs: Vec<PathBuf> = Vec::new();
-    for (path, content) in &changed {
-        let target = root.join(path);
-        let temp = temp_path(&target);
-        let result = (|| {
+    let result = (|| {
+        for (_, target, _) in &staged {
             let dir = target.parent().unwrap_or(root);
             if !dir.is_dir() {
                 let mut missing = Vec::new();
@@ -209,27 +256,31 @@ pub fn write_with(
                         None => break,
                     }
                 }
-                fs.create_dir_all(dir)?;
+                fs.create_dir_all(dir).map_err(|e| (target.clone(), e))?;
                 made_dirs.extend(missing);
             }
-            fs.write_new(&temp, content.as_bytes())
-        })();
-        if let Err(err) = result {
-            let _ = fs.remove_file(&temp);
-            for (staged_temp, _, _) in &staged {
-                let _ = fs.remove_file(staged_temp);
-            }
-            // Deepest first; a folder that is not empty is left alone.
-            made_dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-            for dir in &made_dirs {
-                let _ = fs.remove_dir(dir);
-            }
-            return Err(format!(
-                "cannot write {}: {err}; nothing was changed",
-                target.display()
-            ));
         }
-        staged.push((temp, target, path));
+        let files: Vec<(PathBuf, &[u8])> = staged
+            .iter()
+            .zip(&changed)
+            .map(|((temp, _, _), (_, content))| (temp.clone(), content.as_bytes()))
+            .collect();
+        fs.write_new_all(&files)
+            .map_err(|(i, e)| (staged[i].1.clone(), e))
+    })();
+    if let Err((target, err)) = result {
+        for (temp, _, _) in &staged {
+            let _ = fs.remove_file(temp);
+        }
+        // Deepest first; a folder that is not empty is left alone.
+        made_dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for dir in &made_dirs {
+            let _ = fs.remove_dir(dir);
+        }
+        return Err(format!(
+            "cannot write {}: {err}; nothing was changed",
+            target.display()
+        ));
     }
 
     // Phase 2: replace each target whole.

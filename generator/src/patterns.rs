@@ -68,7 +68,50 @@ fn error(reason: impl Into<String>, help: impl Into<String>) -> PatternError {
 
 /// Lowers and checks one pattern. The error explains what the `regex` crate rejected, or why
 /// the pattern cannot be lowered exactly.
+///
+/// Memoised per process: the same patterns recur across operations (every ARM resource name),
+/// and parsing, analysing and compiling each again was most of validate's time at scale.
 pub fn lower(pattern: &str) -> Result<Lowered, PatternError> {
+    static CACHE: Memo<Result<Lowered, PatternError>> = Memo::new();
+    CACHE.get_or_insert(pattern, || lower_uncached(pattern))
+}
+
+/// The lowered pattern compiled by the `regex` crate, as the generated crate compiles it
+/// (memoised per process); `None` when the pattern does not lower.
+pub fn compiled(pattern: &str) -> Option<regex::Regex> {
+    static CACHE: Memo<Option<regex::Regex>> = Memo::new();
+    CACHE.get_or_insert(pattern, || {
+        lower(pattern)
+            .ok()
+            .and_then(|l| regex::Regex::new(&l.pattern).ok())
+    })
+}
+
+/// A process-wide map from pattern to a derived value; values are cloned out (a `Regex` clone
+/// shares its compiled program).
+struct Memo<T>(std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, T>>>);
+
+impl<T: Clone> Memo<T> {
+    const fn new() -> Self {
+        Memo(std::sync::OnceLock::new())
+    }
+
+    fn get_or_insert(&self, key: &str, make: impl FnOnce() -> T) -> T {
+        let map = self.0.get_or_init(Default::default);
+        if let Some(value) = map.lock().unwrap_or_else(|e| e.into_inner()).get(key) {
+            return value.clone();
+        }
+        // Computed outside the lock: a pattern's analysis may itself call `lower`.
+        let value = make();
+        map.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key.to_string())
+            .or_insert(value)
+            .clone()
+    }
+}
+
+fn lower_uncached(pattern: &str) -> Result<Lowered, PatternError> {
     let lowered = match split_length_lookahead(pattern) {
         Some((min, max, rest)) => lower_lookahead(min, max, rest)?,
         None => {
@@ -135,6 +178,11 @@ fn lower_lookahead(min: u64, max: Option<u64>, rest: &str) -> Result<Lowered, Pa
 
 /// The lengths of the values `pattern` accepts, after lowering; `None` when it does not lower.
 pub fn accepted_lengths(pattern: &str) -> Option<Lengths> {
+    static CACHE: Memo<Option<Lengths>> = Memo::new();
+    CACHE.get_or_insert(pattern, || accepted_lengths_uncached(pattern))
+}
+
+fn accepted_lengths_uncached(pattern: &str) -> Option<Lengths> {
     let lowered = lower(pattern).ok()?;
     let hir = parse(&lowered.pattern).ok()?;
     let (mut min, mut max) = char_lengths(&hir);

@@ -10,7 +10,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use regex::Regex;
 use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
@@ -116,11 +115,24 @@ pub fn validate(set: &SpecSet) -> Diagnostics {
         cx.docs(&root.key("docs"), &common.spec.docs);
         cx.schemas(&root.key("schemas"), &common.spec.schemas);
     }
-    let mut modules = BTreeMap::new();
-    for service in &set.services {
+    // The one check across services, done first: which earlier folder gives the same module.
+    let mut modules: BTreeMap<String, &str> = BTreeMap::new();
+    let earlier: Vec<Option<&str>> = set
+        .services
+        .iter()
+        .map(|service| modules.insert(snake(&service.folder), &service.folder))
+        .collect();
+    // Services are otherwise checked independently: on every core, reported in folder order.
+    let services: Vec<(&LoadedService, Option<&str>)> = set.services.iter().zip(earlier).collect();
+    let found = crate::parallel::map(&services, |(service, earlier)| {
         let prefix = format!("{}/", service.folder);
         let complete = common_complete && !set.unloaded.iter().any(|p| p.starts_with(&prefix));
-        validate_service(service, &resolver, complete, &mut modules, &mut out);
+        let mut out = Diagnostics::default();
+        validate_service(service, &resolver, complete, *earlier, &mut out);
+        out
+    });
+    for diagnostics in found {
+        out.extend(diagnostics);
     }
     cycles(set, &resolver, &mut out);
     out
@@ -130,7 +142,7 @@ fn validate_service(
     service: &LoadedService,
     resolver: &Resolver<'_>,
     refs_complete: bool,
-    modules: &mut BTreeMap<String, String>,
+    same_module: Option<&str>,
     out: &mut Diagnostics,
 ) {
     let manifest = &service.manifest;
@@ -143,7 +155,7 @@ fn validate_service(
         out,
         refs_complete,
     };
-    cx.service_folder(&service.folder, modules);
+    cx.service_folder(&service.folder, same_module);
     cx.service_manifest(&manifest.spec);
     cx.schemas(&root.key("schemas"), &manifest.spec.schemas);
 
@@ -406,7 +418,8 @@ impl Cx<'_, '_> {
         }
     }
 
-    fn service_folder(&mut self, folder: &str, modules: &mut BTreeMap<String, String>) {
+    /// `same_module`: an earlier service folder that gives the same module name, if any.
+    fn service_folder(&mut self, folder: &str, same_module: Option<&str>) {
         let root = FieldPath::root();
         let valid = !folder.is_empty()
             && folder.starts_with(|c: char| c.is_ascii_lowercase())
@@ -439,7 +452,7 @@ impl Cx<'_, '_> {
                 Some("the module's folder in the generated crate must be a plain name: choose another folder name".into()),
             );
         }
-        if let Some(other) = modules.insert(module.clone(), folder.to_string()) {
+        if let Some(other) = same_module {
             self.error(
                 &root,
                 format!("service folders `{other}` and `{folder}` both give the module `{module}`"),
@@ -1735,8 +1748,8 @@ pub fn constraint_problem(spec: &ParameterSpec, value: &str) -> Option<String> {
     {
         return Some(format!("is {len} characters long; the maximum is {max}"));
     }
-    if let Some(Ok(lowered)) = lowered
-        && let Ok(regex) = Regex::new(&lowered.pattern)
+    if let Some(Ok(_)) = lowered
+        && let Some(regex) = spec.pattern.as_deref().and_then(patterns::compiled)
         && !regex.is_match(value)
     {
         return Some(format!(

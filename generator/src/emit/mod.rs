@@ -9,7 +9,7 @@ mod models;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Crate, Scope, TypeRef};
+use crate::ir::{CommonModule, Crate, Scope, Service, TypeRef};
 
 /// One file to generate, before rendering.
 pub struct EmittedFile {
@@ -21,49 +21,78 @@ pub struct EmittedFile {
     pub tokens: TokenStream,
 }
 
+/// One file of the plan before its tokens exist. Jobs are `Send` (token streams are not), so
+/// files can be emitted and rendered on several threads, each emitting its own.
+pub struct FileJob<'a> {
+    /// Path relative to the generated crate's root, `/`-separated.
+    pub path: String,
+    kind: Kind<'a>,
+}
+
+enum Kind<'a> {
+    Lib(&'a Crate),
+    ExamplesMain(&'a Crate),
+    Common(&'a CommonModule),
+    ServiceMod(&'a Service),
+    Models(&'a Service),
+    Client(&'a Service),
+    Examples(&'a Service),
+}
+
+impl FileJob<'_> {
+    /// Emits the file's tokens.
+    pub fn emit(&self) -> EmittedFile {
+        let file = |tokens: TokenStream, sources: &[String]| EmittedFile {
+            path: self.path.clone(),
+            sources: sources.to_vec(),
+            tokens,
+        };
+        match self.kind {
+            Kind::Lib(ir) => crate_root::lib_rs(ir),
+            Kind::ExamplesMain(ir) => crate_root::examples_main_rs(ir),
+            Kind::Common(common) => file(
+                models::common_module(common),
+                std::slice::from_ref(&common.source),
+            ),
+            Kind::ServiceMod(service) => {
+                file(crate_root::service_mod_rs(service), &service.sources)
+            }
+            Kind::Models(service) => file(models::service_models(service), &service.sources),
+            Kind::Client(service) => file(client::client_rs(service), &service.sources),
+            Kind::Examples(service) => file(examples::examples_rs(service), &service.sources),
+        }
+    }
+}
+
 /// Every file of the generated crate, in a stable order.
-pub fn plan(ir: &Crate) -> Vec<EmittedFile> {
-    let mut files = vec![crate_root::lib_rs(ir)];
-    if ir
-        .services
-        .iter()
-        .any(|s| s.operations.iter().any(|op| !op.examples.is_empty()))
-    {
-        files.push(crate_root::examples_main_rs(ir));
+pub fn jobs(ir: &Crate) -> Vec<FileJob<'_>> {
+    let job = |path: String, kind| FileJob { path, kind };
+    let has_examples = |s: &Service| s.operations.iter().any(|op| !op.examples.is_empty());
+    let mut jobs = vec![job("src/lib.rs".into(), Kind::Lib(ir))];
+    if ir.services.iter().any(has_examples) {
+        jobs.push(job("tests/examples/main.rs".into(), Kind::ExamplesMain(ir)));
     }
     if let Some(common) = &ir.common {
-        files.push(EmittedFile {
-            path: "src/common.rs".into(),
-            sources: vec![common.source.clone()],
-            tokens: models::common_module(common),
-        });
+        jobs.push(job("src/common.rs".into(), Kind::Common(common)));
     }
     for service in &ir.services {
         let dir = format!("src/{}", service.module);
-        files.push(EmittedFile {
-            path: format!("{dir}/mod.rs"),
-            sources: service.sources.clone(),
-            tokens: crate_root::service_mod_rs(service),
-        });
-        files.push(EmittedFile {
-            path: format!("{dir}/models.rs"),
-            sources: service.sources.clone(),
-            tokens: models::service_models(service),
-        });
-        files.push(EmittedFile {
-            path: format!("{dir}/client.rs"),
-            sources: service.sources.clone(),
-            tokens: client::client_rs(service),
-        });
-        if service.operations.iter().any(|op| !op.examples.is_empty()) {
-            files.push(EmittedFile {
-                path: format!("tests/examples/{}.rs", service.module),
-                sources: service.sources.clone(),
-                tokens: examples::examples_rs(service),
-            });
+        jobs.push(job(format!("{dir}/mod.rs"), Kind::ServiceMod(service)));
+        jobs.push(job(format!("{dir}/models.rs"), Kind::Models(service)));
+        jobs.push(job(format!("{dir}/client.rs"), Kind::Client(service)));
+        if has_examples(service) {
+            jobs.push(job(
+                format!("tests/examples/{}.rs", service.module),
+                Kind::Examples(service),
+            ));
         }
     }
-    files
+    jobs
+}
+
+/// Every file of the generated crate with its tokens, in a stable order.
+pub fn plan(ir: &Crate) -> Vec<EmittedFile> {
+    jobs(ir).iter().map(FileJob::emit).collect()
 }
 
 /// An identifier, raw (`r#type`) where the name says so.
