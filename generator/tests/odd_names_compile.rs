@@ -9,6 +9,9 @@
 //! own target folder, whose lock the running `cargo test` may hold), so the first run checks the
 //! dependencies once (about a minute on two cores) and later runs only the scratch crate (seconds).
 
+mod common;
+
+use common::copy_dir;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,19 +21,6 @@ fn workspace() -> PathBuf {
         .join("..")
         .canonicalize()
         .expect("workspace root")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for entry in fs::read_dir(from).expect("readable") {
-        let path = entry.expect("entry").path();
-        let target = to.join(path.file_name().expect("name"));
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).expect("copy");
-        }
-    }
 }
 
 /// The workspace manifest with only the scratch members.

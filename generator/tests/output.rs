@@ -3,6 +3,9 @@
 //! fails midway (a full disk, simulated through the injectable file system) leaves every file
 //! whole.
 
+mod common;
+
+use common::copy_dir;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
@@ -379,19 +382,6 @@ fn a_planned_path_cannot_leave_the_crate() {
     for bad in ["../escape.rs", "/abs.rs", "src/../../x.rs"] {
         let err = output::write(dir.path(), &plan(&[(bad, "x")])).expect_err("refused");
         assert!(err.contains("leaves the generated crate"), "{err}");
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for entry in fs::read_dir(from).expect("readable") {
-        let path = entry.expect("entry").path();
-        let target = to.join(path.file_name().expect("name"));
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).expect("copy");
-        }
     }
 }
 
