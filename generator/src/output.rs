@@ -353,21 +353,6 @@ fn remove_empty_parents(root: &Path, file: &Path, fs: &mut dyn FileSystem) {
     }
 }
 
-/// Writes beside the target and renames over it, so readers see the old or the new file, whole.
-pub fn write_atomically(path: &Path, content: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let temp = temp_path(path);
-    let mut real = RealFs;
-    let result = real
-        .write_new(&temp, content)
-        .and_then(|()| real.rename(&temp, path));
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result
-}
-
 /// Files under the owned folders whose first line is the generated marker.
 fn generated_files(root: &Path) -> Result<Vec<String>, String> {
     let mut found = Vec::new();
