@@ -1,6 +1,7 @@
 //! Request bodies: serialize the model and set the matching `content-type`.
 
 use super::error::{Error, ErrorKind, Result};
+use super::read_only::writing_request;
 use azure_core::http::Request;
 use azure_core::http::headers::CONTENT_TYPE;
 use serde::Serialize;
@@ -18,7 +19,8 @@ const XML_DECLARATION: &str = r#"<?xml version="1.0" encoding="utf-8"?>"#;
 pub fn set_json_body<T: Serialize>(request: &mut Request, body: &T) -> Result<()> {
     // serde_json's serialization errors come from Serialize impls and may carry values:
     // keep only the category.
-    let bytes = serde_json::to_vec(body).map_err(|e| encode_error(json_category(&e)))?;
+    let bytes = writing_request(|| serde_json::to_vec(body))
+        .map_err(|e| encode_error(json_category(&e)))?;
     request.insert_header(CONTENT_TYPE, "application/json");
     request.set_body(bytes);
     Ok(())
@@ -39,13 +41,14 @@ pub fn set_xml_body<T: Serialize>(
 }
 
 fn to_xml<T: Serialize>(body: &T, root: &str, namespace: Option<&str>) -> Result<String> {
-    let mut xml = quick_xml::se::to_string_with_root(root, body).map_err(|e| {
-        encode_error(match e {
-            quick_xml::SeError::Unsupported(_) => "a value has a type XML cannot represent",
-            quick_xml::SeError::NonEncodable(_) => "a value is not valid UTF-8",
-            _ => "the model could not be written as XML",
-        })
-    })?;
+    let mut xml =
+        writing_request(|| quick_xml::se::to_string_with_root(root, body)).map_err(|e| {
+            encode_error(match e {
+                quick_xml::SeError::Unsupported(_) => "a value has a type XML cannot represent",
+                quick_xml::SeError::NonEncodable(_) => "a value is not valid UTF-8",
+                _ => "the model could not be written as XML",
+            })
+        })?;
     if let Some(namespace) = namespace {
         // The namespace is a property of the wire format, not of the model, so the generated
         // model struct has no `@xmlns` field (users would have to fill it in, or could get it

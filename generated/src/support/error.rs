@@ -43,9 +43,10 @@ struct Inner {
 pub enum ErrorKind {
     /// A parameter value was refused before anything was sent.
     InvalidParameter {
-        /// The parameter's wire name, as in the spec.
-        parameter: &'static str,
-        /// The refused value.
+        /// The parameter's wire name, as in the spec; for a property of a request body, its
+        /// path from the body (`parameters.properties.maxSizeInMegabytes`).
+        parameter: String,
+        /// The refused value; empty when it is a secret.
         value: String,
         /// What is wrong with it, naming the rule it breaks.
         reason: String,
@@ -95,12 +96,12 @@ impl Error {
     }
 
     pub(crate) fn invalid_parameter(
-        parameter: &'static str,
+        parameter: impl Into<String>,
         value: &str,
         reason: impl Into<String>,
     ) -> Self {
         Self::new(ErrorKind::InvalidParameter {
-            parameter,
+            parameter: parameter.into(),
             value: value.to_owned(),
             reason: reason.into(),
         })

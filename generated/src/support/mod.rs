@@ -2,20 +2,26 @@
 //! writes the service modules next to this one, and they call what is here.
 //!
 //! One job per file: `client` (the pipeline and the calls a method makes), `path` and
-//! `params` (URL building and parameter checks), `body` and `response` (encoding and
-//! decoding), `error` and `error_body` (the error type and reading error bodies), `lro`
-//! (long-running operations), `options` (client options). Test-only: `body_strategies`
+//! `params` (URL building and parameter checks), `check` (constraints on request bodies),
+//! `body` and `response` (encoding and decoding), `read_only`, `date_time` and `union` (how
+//! models meet the wire: read-only properties, dates, discriminated unions), `error` and
+//! `error_body` (the error type and reading error bodies), `lro` (long-running operations),
+//! `options` (client options). Test-only: `body_strategies`
 //! (proptest strategies for the parser property tests), `shape_tests`.
 
 mod body;
+mod check;
 mod client;
+pub mod date_time;
 mod error;
 mod error_body;
 mod lro;
 mod options;
 mod params;
 mod path;
+mod read_only;
 mod response;
+mod union;
 
 /// What users of the crate see; the crate root re-exports all of it.
 pub mod api {
@@ -23,6 +29,7 @@ pub mod api {
     pub use super::lro::{OperationStatus, Poller};
     pub use super::options::ClientOptions;
     pub use super::response::Response;
+    pub use super::union::UnknownVariant;
 }
 
 // What generated code calls. The module is public but hidden (like serde's `__private`), so
@@ -31,12 +38,18 @@ pub mod api {
 pub use self::api::*;
 pub use self::{
     body::{BodyFormat, set_json_body, set_xml_body},
+    check::{
+        CheckConstraints, FieldPath, IntegerRule, ItemsRule, NumberRule, StringRule, check_integer,
+        check_items, check_number, check_string,
+    },
     client::ClientCore,
     error_body::{ErrorContract, ErrorFields},
     lro::FinalState,
     params::ParamSpec,
     path::PathPart,
+    read_only::skip_read_only,
     response::{decode_empty, decode_json, decode_xml},
+    union::{Tagged, write_variant},
 };
 
 #[cfg(test)]
