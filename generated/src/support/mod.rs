@@ -49,7 +49,7 @@ pub use self::{
     path::PathPart,
     read_only::skip_read_only,
     response::{decode_empty, decode_json, decode_xml},
-    union::{Tagged, write_variant},
+    union::Tagged,
 };
 
 #[cfg(test)]

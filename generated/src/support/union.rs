@@ -2,13 +2,14 @@
 //! kind, and [`UnknownVariant`] for a kind this version of the crate does not know, so that a
 //! service adding a kind never fails a response.
 //!
-//! A variant's struct does not hold the discriminator: the enum variant is the kind. Reading
-//! takes the discriminator out of the object and picks the variant; writing puts it back.
+//! Each variant is a struct that writes its own discriminator (serde's `tag` on a struct, which
+//! reading ignores), so a variant is correct on the wire on its own too, as the type of a
+//! property. The enum reads the discriminator to pick the variant, and writes through it.
 
-use serde::de::{self, Deserializer};
-use serde::ser::{self, Serialize, SerializeMap, Serializer};
-use serde::{Deserialize, de::DeserializeOwned};
-use serde_json::{Map, Value};
+use serde::Serialize;
+use serde::de::{self, DeserializeOwned, Deserializer};
+use serde::{Deserialize, Serializer};
+use serde_json::Value;
 use std::fmt;
 
 /// A kind of a union that this version of the crate does not know, kept as it was sent.
@@ -55,7 +56,6 @@ impl Serialize for UnknownVariant {
 #[derive(Debug)]
 pub struct Tagged {
     kind: Option<String>,
-    object: Map<String, Value>,
     raw: Value,
 }
 
@@ -66,14 +66,14 @@ impl Tagged {
         property: &str,
     ) -> Result<Self, D::Error> {
         let raw = Value::deserialize(deserializer)?;
-        let Value::Object(mut object) = raw.clone() else {
+        let Value::Object(object) = &raw else {
             return Err(de::Error::custom("expected an object"));
         };
-        let kind = match object.remove(property) {
-            Some(Value::String(kind)) => Some(kind),
-            _ => None,
-        };
-        Ok(Self { kind, object, raw })
+        let kind = object
+            .get(property)
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        Ok(Self { kind, raw })
     }
 
     /// The discriminator's value.
@@ -81,11 +81,11 @@ impl Tagged {
         self.kind.as_deref()
     }
 
-    /// The object read as the variant `T` (without its discriminator).
+    /// The object read as the variant `T`.
     pub fn variant<T: DeserializeOwned, E: de::Error>(self) -> Result<T, E> {
         // serde_json's message may quote a value (a key, say); the caller's decoder reports
         // the position and category only.
-        T::deserialize(Value::Object(self.object)).map_err(E::custom)
+        T::deserialize(self.raw).map_err(E::custom)
     }
 
     /// The object kept as an [`UnknownVariant`].
@@ -97,33 +97,13 @@ impl Tagged {
     }
 }
 
-/// Writes `variant` with the discriminator `property: kind` first.
-pub fn write_variant<S: Serializer, T: Serialize>(
-    serializer: S,
-    property: &str,
-    kind: &str,
-    variant: &T,
-) -> Result<S::Ok, S::Error> {
-    let Value::Object(fields) = serde_json::to_value(variant).map_err(ser::Error::custom)? else {
-        return Err(ser::Error::custom("a union variant must be an object"));
-    };
-    let mut map = serializer.serialize_map(Some(fields.len() + 1))?;
-    map.serialize_entry(property, kind)?;
-    for (key, value) in &fields {
-        if key != property {
-            map.serialize_entry(key, value)?;
-        }
-    }
-    map.end()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::support::read_only::{skip_read_only, writing_request};
-    use serde::Serialize;
 
     #[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]
+    #[serde(tag = "type", rename = "Managed")]
     struct Managed {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         state: Option<String>,
@@ -150,14 +130,14 @@ mod tests {
     impl Serialize for Runtime {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             match self {
-                Self::Managed(v) => write_variant(serializer, "type", "Managed", v),
+                Self::Managed(v) => v.serialize(serializer),
                 Self::UnknownVariant(v) => v.serialize(serializer),
             }
         }
     }
 
     #[test]
-    fn known_kinds_pick_their_variant_and_write_the_discriminator_first() {
+    fn known_kinds_pick_their_variant_and_write_their_discriminator_first() {
         let text = r#"{"state":"Started","type":"Managed","id":"x"}"#;
         let runtime: Runtime = serde_json::from_str(text).unwrap();
         let expected = Managed {
@@ -167,7 +147,7 @@ mod tests {
         assert_eq!(runtime, Runtime::Managed(expected));
         assert_eq!(
             serde_json::to_string(&runtime).unwrap(),
-            r#"{"type":"Managed","id":"x","state":"Started"}"#
+            r#"{"type":"Managed","state":"Started","id":"x"}"#
         );
         // The read-only switch reaches through the variant.
         let request = writing_request(|| serde_json::to_string(&runtime).unwrap());
