@@ -1,5 +1,7 @@
 //! The spec-to-Rust generator: a pipeline of stages, one module each, data flowing one way:
 //! [`load`] -> [`validate`] -> [`ir`] -> [`emit`] -> [`render`] -> [`output`].
+//! A module uses only the stages before it and the helpers below them: [`resolve`] (schema
+//! references, builtin types, body encodings) and [`xml_example`] serve validate and ir alike.
 //! Nothing here knows any Azure service: every difference between services lives in the specs.
 
 pub mod diagnostics;
@@ -13,6 +15,7 @@ pub mod output;
 pub mod parallel;
 pub mod patterns;
 pub mod render;
+pub mod resolve;
 pub mod validate;
 pub mod xml_example;
 

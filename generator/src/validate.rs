@@ -13,12 +13,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, suggest};
-use crate::ir::{BUILTIN_TYPES, Format, Resolver, bare_schema_name};
 use crate::load::{
     COMMON_FILE, ExampleSpec, LoadedService, OperationFile, ParameterSpec, SchemaSpec, SpecSet,
 };
 use crate::locate::{FieldPath, locate};
 use crate::names::{bare, camel, is_valid_ident, shouty, snake};
+use crate::resolve::{BUILTIN_TYPES, Format, Resolver, bare_schema_name};
 use crate::{patterns, xml_example};
 
 const METHODS: &[&str] = &["GET", "PUT", "POST", "PATCH", "DELETE", "HEAD"];
