@@ -10,7 +10,10 @@ use crate::load::{
 };
 use crate::names::{camel, shouty, snake};
 use crate::patterns;
+use crate::resolve::{Resolver, bare_schema_name};
 use crate::xml_example;
+
+pub use crate::resolve::Format;
 
 /// The whole generated crate.
 #[derive(Debug, Clone)]
@@ -168,30 +171,6 @@ pub struct ErrorFieldPaths {
     pub message: Vec<String>,
     /// Path to the target.
     pub target: Vec<String>,
-}
-
-/// A body encoding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// `application/json`.
-    Json,
-    /// `application/xml`.
-    Xml,
-}
-
-impl Format {
-    /// The encoding a content type implies.
-    pub fn from_content_type(content_type: &str) -> Option<Format> {
-        let essence = content_type.split(';').next().unwrap_or("").trim();
-        if essence == "application/json" || essence.ends_with("+json") {
-            Some(Format::Json)
-        } else if essence == "application/xml" || essence == "text/xml" || essence.ends_with("+xml")
-        {
-            Some(Format::Xml)
-        } else {
-            None
-        }
-    }
 }
 
 /// One operation: one client method.
@@ -400,9 +379,9 @@ fn build_common(
         .map(|(name, schema)| {
             let contract = used_errors
                 .contains(&name)
-                .then(|| resolver.error_contract(None, name, schema, Format::Json))
+                .then(|| error_contract(resolver, None, name, schema, Format::Json))
                 .flatten();
-            build_model(resolver, None, name, schema, contract)
+            build_model(None, name, schema, contract)
         })
         .collect();
     CommonModule {
@@ -458,9 +437,9 @@ fn build_service(
                 .iter()
                 .find(|(n, _)| n == name)
                 .and_then(|(_, format)| {
-                    resolver.error_contract(Some(folder), name, schema, *format)
+                    error_contract(resolver, Some(folder), name, schema, *format)
                 });
-            build_model(resolver, Some(folder), name, schema, contract)
+            build_model(Some(folder), name, schema, contract)
         })
         .collect();
     let manifest = &service.manifest.spec;
@@ -489,7 +468,6 @@ fn error_format(op: &OperationFile) -> Format {
 }
 
 fn build_model(
-    resolver: &Resolver,
     folder: Option<&str>,
     name: &str,
     schema: &SchemaSpec,
@@ -513,7 +491,7 @@ fn build_model(
                     name: snake(wire),
                     wire: wire.clone(),
                     docs: prop.docs.clone(),
-                    ty: resolver.property_type(folder, prop),
+                    ty: property_type(folder, prop),
                     required: schema.required.contains(wire),
                 })
                 .collect(),
@@ -572,7 +550,7 @@ fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationF
             (resolver.xml_root(Some(folder), &b.schema), namespace)
         });
         Body {
-            ty: resolver.named(Some(folder), &b.schema),
+            ty: named(Some(folder), &b.schema),
             docs: b.docs.clone(),
             format,
             xml_root,
@@ -596,7 +574,7 @@ fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationF
             Some(SuccessResponse {
                 status,
                 docs: r.docs.clone(),
-                ty: r.schema.as_ref().map(|s| resolver.named(Some(folder), s)),
+                ty: r.schema.as_ref().map(|s| named(Some(folder), s)),
                 format,
                 xml_root,
                 headers: r.headers.keys().cloned().collect(),
@@ -608,7 +586,7 @@ fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationF
         .get("default")
         .and_then(|r| r.schema.clone())
         .unwrap_or_default();
-    let error_ty = resolver.named(Some(folder), &error_schema);
+    let error_ty = named(Some(folder), &error_schema);
     let error = ErrorRef {
         scope: match &error_ty {
             TypeRef::Model { scope, .. } => scope.clone(),
@@ -659,7 +637,7 @@ fn build_example(
     let request_body = match (&ex.request_body, &op.request_body) {
         (Some(value), Some(body)) => {
             let format = Format::from_content_type(&body.content_type).unwrap_or(Format::Json);
-            resolver.example_body(folder, &body.schema, format, value)
+            example_body(resolver, folder, &body.schema, format, value)
         }
         _ => None,
     };
@@ -678,7 +656,7 @@ fn build_example(
             .and_then(|r| r.schema.clone());
         let body = match (&r.body, schema, doc) {
             (Some(value), Some(schema), Some(doc)) => {
-                resolver.example_body(folder, &schema, doc.format, value)
+                example_body(resolver, folder, &schema, doc.format, value)
             }
             _ => None,
         };
@@ -741,252 +719,160 @@ fn min_opt(a: Option<u64>, b: Option<u64>) -> Option<u64> {
     }
 }
 
-/// `common.ErrorResponse` -> `ErrorResponse`.
-pub fn bare_schema_name(reference: &str) -> String {
-    reference
-        .strip_prefix("common.")
-        .unwrap_or(reference)
-        .to_string()
-}
-
 /// The contract constant's name for an error schema.
 pub fn contract_constant(schema: &str) -> String {
     format!("{}_CONTRACT", shouty(schema))
 }
 
-/// Resolves schema references across the service, its operations and `common`.
-pub struct Resolver<'a> {
-    common: BTreeMap<&'a str, &'a SchemaSpec>,
-    services: BTreeMap<&'a str, Vec<(&'a str, &'a SchemaSpec)>>,
+/// The Rust type a reference names, seen from a service module (or from `common` when
+/// `folder` is `None`, where every reference is local).
+fn named(folder: Option<&str>, reference: &str) -> TypeRef {
+    let scope = match folder {
+        Some(_) if reference.starts_with("common.") => Scope::Common,
+        _ => Scope::Local,
+    };
+    TypeRef::Model {
+        scope,
+        name: camel(&bare_schema_name(reference)),
+    }
 }
 
-/// Builtin property types.
-pub const BUILTIN_TYPES: &[&str] = &["string", "integer", "number", "boolean", "object", "array"];
+fn property_type(folder: Option<&str>, prop: &PropertySpec) -> TypeRef {
+    let base = scalar_type(folder, &prop.kind, prop.items.as_deref());
+    if prop.secret && base == TypeRef::String {
+        TypeRef::Secret
+    } else {
+        base
+    }
+}
 
-impl<'a> Resolver<'a> {
-    /// Indexes every schema of the set.
-    pub fn new(set: &'a SpecSet) -> Self {
-        let common = set
-            .common
-            .iter()
-            .flat_map(|c| c.spec.schemas.iter().map(|(n, s)| (n.as_str(), s)))
-            .collect();
-        let services = set
-            .services
-            .iter()
-            .map(|svc| {
-                let mut schemas: Vec<(&str, &SchemaSpec)> = svc
-                    .manifest
-                    .spec
-                    .schemas
-                    .iter()
-                    .map(|(n, s)| (n.as_str(), s))
-                    .collect();
-                for op in &svc.operations {
-                    schemas.extend(op.spec.schemas.iter().map(|(n, s)| (n.as_str(), s)));
-                }
-                (svc.folder.as_str(), schemas)
+fn scalar_type(folder: Option<&str>, kind: &str, items: Option<&str>) -> TypeRef {
+    match kind {
+        "string" => TypeRef::String,
+        "integer" => TypeRef::Integer,
+        "number" => TypeRef::Number,
+        "boolean" => TypeRef::Boolean,
+        "object" => TypeRef::Any,
+        "array" => TypeRef::Array(Box::new(scalar_type(
+            folder,
+            items.unwrap_or("object"),
+            None,
+        ))),
+        other => named(folder, other),
+    }
+}
+
+/// The error contract of an error schema: its `errorFields` paths, and the paths inside one
+/// element of its details array, found by walking the code path to the element's type.
+fn error_contract(
+    resolver: &Resolver<'_>,
+    folder: Option<&str>,
+    name: &str,
+    schema: &SchemaSpec,
+    format: Format,
+) -> Option<ErrorContract> {
+    let fields = schema.error_fields.as_ref()?;
+    let split = |p: &Option<String>| -> Vec<String> {
+        p.as_deref()
+            .map(|p| p.split('.').map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    let code = split(&Some(fields.code.clone()));
+    let message = split(&Some(fields.message.clone()));
+    let target = split(&fields.target);
+    let details = split(&fields.details);
+    let detail_fields = match details_item_type(resolver, folder, schema, &details) {
+        Some(item) => {
+            let relative =
+                |path: &Vec<String>| relative_path(resolver, folder, name, schema, path, &item);
+            ErrorFieldPaths {
+                code: relative(&code),
+                message: relative(&message),
+                target: relative(&target),
+            }
+        }
+        None => ErrorFieldPaths::default(),
+    };
+    Some(ErrorContract {
+        constant: contract_constant(name),
+        format,
+        fields: ErrorFieldPaths {
+            code,
+            message,
+            target,
+        },
+        details,
+        detail_fields,
+    })
+}
+
+/// The schema name of the items of the array at `path`.
+fn details_item_type(
+    resolver: &Resolver<'_>,
+    folder: Option<&str>,
+    root: &SchemaSpec,
+    path: &[String],
+) -> Option<String> {
+    let (last, parents) = path.split_last()?;
+    let mut schema = root;
+    for segment in parents {
+        let prop = schema.properties.as_ref()?.get(segment)?;
+        schema = resolver.schema(folder, &prop.kind)?;
+    }
+    let prop = schema.properties.as_ref()?.get(last)?;
+    (prop.kind == "array").then(|| prop.items.clone()).flatten()
+}
+
+/// The suffix of `path` that starts at a schema named `item` (empty if none does).
+fn relative_path(
+    resolver: &Resolver<'_>,
+    folder: Option<&str>,
+    root_name: &str,
+    root: &SchemaSpec,
+    path: &[String],
+    item: &str,
+) -> Vec<String> {
+    let same = |a: &str, b: &str| bare_schema_name(a) == bare_schema_name(b);
+    if same(root_name, item) {
+        return path.to_vec();
+    }
+    let mut schema = root;
+    for (i, segment) in path.iter().enumerate() {
+        let Some(prop) = schema.properties.as_ref().and_then(|p| p.get(segment)) else {
+            break;
+        };
+        if same(&prop.kind, item) {
+            return path[i + 1..].to_vec();
+        }
+        match resolver.schema(folder, &prop.kind) {
+            Some(next) => schema = next,
+            None => break,
+        }
+    }
+    Vec::new()
+}
+
+fn example_body(
+    resolver: &Resolver<'_>,
+    folder: &str,
+    schema: &str,
+    format: Format,
+    value: &serde_yaml::Value,
+) -> Option<ExampleBody> {
+    match format {
+        Format::Json => serde_json::to_value(value).ok().map(|json| ExampleBody {
+            text: serde_json::to_string_pretty(&json).unwrap_or_default(),
+            json,
+            xml: None,
+        }),
+        Format::Xml => {
+            let text = value.as_str()?;
+            let converted = xml_example::convert(resolver, folder, schema, text).ok()?;
+            Some(ExampleBody {
+                json: converted.json,
+                xml: Some(converted.canonical),
+                text: text.to_string(),
             })
-            .collect();
-        Resolver { common, services }
-    }
-
-    /// The XML root element name of a schema: its `xml.name`, else the schema's own name.
-    pub fn xml_root(&self, folder: Option<&str>, reference: &str) -> String {
-        self.schema(folder, reference)
-            .and_then(|s| s.xml.as_ref())
-            .and_then(|x| x.name.clone())
-            .unwrap_or_else(|| bare_schema_name(reference))
-    }
-
-    /// Every schema of one service, manifest first, then operations in file order.
-    pub fn service_schemas(&self, folder: &str) -> Vec<(&'a str, &'a SchemaSpec)> {
-        self.services.get(folder).cloned().unwrap_or_default()
-    }
-
-    /// Names visible from a service (or from `common` when `folder` is `None`).
-    pub fn visible_names(&self, folder: Option<&str>) -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
-        match folder {
-            Some(folder) => {
-                names.extend(
-                    self.service_schemas(folder)
-                        .iter()
-                        .map(|(n, _)| n.to_string()),
-                );
-                names.extend(self.common.keys().map(|n| format!("common.{n}")));
-            }
-            None => names.extend(self.common.keys().map(|n| n.to_string())),
-        }
-        names
-    }
-
-    /// Looks a reference up: plain names in the service (or in common, from common), and
-    /// `common.Name` in common.
-    pub fn schema(&self, folder: Option<&str>, reference: &str) -> Option<&'a SchemaSpec> {
-        if let Some(name) = reference.strip_prefix("common.") {
-            return self.common.get(name).copied();
-        }
-        match folder {
-            Some(folder) => self
-                .service_schemas(folder)
-                .into_iter()
-                .find(|(n, _)| *n == reference)
-                .map(|(_, s)| s),
-            None => self.common.get(reference).copied(),
-        }
-    }
-
-    /// The Rust type a reference names, seen from a service module (or from `common` when
-    /// `folder` is `None`, where every reference is local).
-    fn named(&self, folder: Option<&str>, reference: &str) -> TypeRef {
-        let scope = match folder {
-            Some(_) if reference.starts_with("common.") => Scope::Common,
-            _ => Scope::Local,
-        };
-        TypeRef::Model {
-            scope,
-            name: camel(&bare_schema_name(reference)),
-        }
-    }
-
-    fn property_type(&self, folder: Option<&str>, prop: &PropertySpec) -> TypeRef {
-        let base = self.scalar_type(folder, &prop.kind, prop.items.as_deref());
-        if prop.secret && base == TypeRef::String {
-            TypeRef::Secret
-        } else {
-            base
-        }
-    }
-
-    fn scalar_type(&self, folder: Option<&str>, kind: &str, items: Option<&str>) -> TypeRef {
-        match kind {
-            "string" => TypeRef::String,
-            "integer" => TypeRef::Integer,
-            "number" => TypeRef::Number,
-            "boolean" => TypeRef::Boolean,
-            "object" => TypeRef::Any,
-            "array" => TypeRef::Array(Box::new(self.scalar_type(
-                folder,
-                items.unwrap_or("object"),
-                None,
-            ))),
-            other => self.named(folder, other),
-        }
-    }
-
-    /// The error contract of an error schema: its `errorFields` paths, and the paths inside one
-    /// element of its details array, found by walking the code path to the element's type.
-    fn error_contract(
-        &self,
-        folder: Option<&str>,
-        name: &str,
-        schema: &SchemaSpec,
-        format: Format,
-    ) -> Option<ErrorContract> {
-        let fields = schema.error_fields.as_ref()?;
-        let split = |p: &Option<String>| -> Vec<String> {
-            p.as_deref()
-                .map(|p| p.split('.').map(str::to_string).collect())
-                .unwrap_or_default()
-        };
-        let code = split(&Some(fields.code.clone()));
-        let message = split(&Some(fields.message.clone()));
-        let target = split(&fields.target);
-        let details = split(&fields.details);
-        let detail_fields = match self.details_item_type(folder, schema, &details) {
-            Some(item) => {
-                let relative =
-                    |path: &Vec<String>| self.relative_path(folder, name, schema, path, &item);
-                ErrorFieldPaths {
-                    code: relative(&code),
-                    message: relative(&message),
-                    target: relative(&target),
-                }
-            }
-            None => ErrorFieldPaths::default(),
-        };
-        Some(ErrorContract {
-            constant: contract_constant(name),
-            format,
-            fields: ErrorFieldPaths {
-                code,
-                message,
-                target,
-            },
-            details,
-            detail_fields,
-        })
-    }
-
-    /// The schema name of the items of the array at `path`.
-    pub fn details_item_type(
-        &self,
-        folder: Option<&str>,
-        root: &SchemaSpec,
-        path: &[String],
-    ) -> Option<String> {
-        let (last, parents) = path.split_last()?;
-        let mut schema = root;
-        for segment in parents {
-            let prop = schema.properties.as_ref()?.get(segment)?;
-            schema = self.schema(folder, &prop.kind)?;
-        }
-        let prop = schema.properties.as_ref()?.get(last)?;
-        (prop.kind == "array").then(|| prop.items.clone()).flatten()
-    }
-
-    /// The suffix of `path` that starts at a schema named `item` (empty if none does).
-    fn relative_path(
-        &self,
-        folder: Option<&str>,
-        root_name: &str,
-        root: &SchemaSpec,
-        path: &[String],
-        item: &str,
-    ) -> Vec<String> {
-        let same = |a: &str, b: &str| bare_schema_name(a) == bare_schema_name(b);
-        if same(root_name, item) {
-            return path.to_vec();
-        }
-        let mut schema = root;
-        for (i, segment) in path.iter().enumerate() {
-            let Some(prop) = schema.properties.as_ref().and_then(|p| p.get(segment)) else {
-                break;
-            };
-            if same(&prop.kind, item) {
-                return path[i + 1..].to_vec();
-            }
-            match self.schema(folder, &prop.kind) {
-                Some(next) => schema = next,
-                None => break,
-            }
-        }
-        Vec::new()
-    }
-
-    fn example_body(
-        &self,
-        folder: &str,
-        schema: &str,
-        format: Format,
-        value: &serde_yaml::Value,
-    ) -> Option<ExampleBody> {
-        match format {
-            Format::Json => serde_json::to_value(value).ok().map(|json| ExampleBody {
-                text: serde_json::to_string_pretty(&json).unwrap_or_default(),
-                json,
-                xml: None,
-            }),
-            Format::Xml => {
-                let text = value.as_str()?;
-                let converted = xml_example::convert(self, folder, schema, text).ok()?;
-                Some(ExampleBody {
-                    json: converted.json,
-                    xml: Some(converted.canonical),
-                    text: text.to_string(),
-                })
-            }
         }
     }
 }

@@ -1,5 +1,11 @@
 //! The spec-to-Rust generator: a pipeline of stages, one module each, data flowing one way:
 //! [`load`] -> [`validate`] -> [`ir`] -> [`emit`] -> [`render`] -> [`output`].
+//! A stage uses the stages before it, never one after it, and the modules beside the pipeline:
+//! [`resolve`] (what schema references, builtin types and content types mean) and
+//! [`xml_example`] serve validate and ir alike; [`manifest`] splices the generated block of the
+//! crate's `Cargo.toml` into the rendered [`render::Plan`], and output lets that hand-written
+//! file change only inside the block. [`diagnostics`], [`locate`], [`names`], [`patterns`] and
+//! [`parallel`] are plain helpers that depend on no stage.
 //! Nothing here knows any Azure service: every difference between services lives in the specs.
 
 pub mod diagnostics;
@@ -13,13 +19,14 @@ pub mod output;
 pub mod parallel;
 pub mod patterns;
 pub mod render;
+pub mod resolve;
 pub mod validate;
 pub mod xml_example;
 
 use std::path::Path;
 
 use diagnostics::{Diagnostic, Diagnostics};
-use output::Plan;
+use render::Plan;
 
 /// A successful generation: the file plan and any warnings.
 #[derive(Debug)]

@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::output::Plan;
+use crate::render::Plan;
 
 /// The manifest's path inside the generated crate.
 pub const MANIFEST: &str = "Cargo.toml";

@@ -4,18 +4,17 @@
 //! spec produces any more, while check mode writes nothing and lists every difference. Files
 //! without the generated marker are never touched.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
+use crate::manifest;
 use crate::render::MARKER;
+
+pub use crate::render::Plan;
 
 /// Folders of the generated crate the generator owns files in.
 const OWNED_DIRS: &[&str] = &["src", "tests"];
-
-/// Rendered files by path relative to the generated crate.
-pub type Plan = BTreeMap<String, String>;
 
 /// How one file differs from the plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,7 +209,7 @@ pub fn write_with(
             && !plan.get(path).is_some_and(|new| {
                 // A hand-written file may change only inside its generated block.
                 std::str::from_utf8(&existing)
-                    .is_ok_and(|old| crate::manifest::only_block_differs(old, new))
+                    .is_ok_and(|old| manifest::only_block_differs(old, new))
             })
         {
             return Err(format!(

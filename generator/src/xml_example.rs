@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::ir::Resolver;
+use crate::resolve::Resolver;
 
 /// An XML example, converted.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,11 +26,7 @@ pub fn convert(
     let doc =
         roxmltree::Document::parse(text.trim()).map_err(|e| format!("not well-formed XML: {e}"))?;
     let root = doc.root_element();
-    let expected = resolver
-        .schema(Some(folder), schema)
-        .and_then(|s| s.xml.as_ref())
-        .and_then(|x| x.name.clone())
-        .unwrap_or_else(|| crate::ir::bare_schema_name(schema));
+    let expected = resolver.xml_root(Some(folder), schema);
     if root.tag_name().name() != expected {
         return Err(format!(
             "root element is `{}`; the schema `{schema}` expects `{expected}`",

@@ -1,0 +1,283 @@
+//! Names: the names the generated code uses itself (which no spec may take), and the names one
+//! service module holds across its files: its models, its client, and each operation's method,
+//! options struct, file name and example tests. Names inside one file (schemas, properties,
+//! parameters, enum values) are checked where those are.
+
+use std::collections::BTreeMap;
+
+use super::syntax::{is_identifier_like, kebab};
+use super::{Cx, cx_for, located};
+use crate::diagnostics::Diagnostics;
+use crate::load::{Loaded, LoadedService, OperationFile};
+use crate::locate::FieldPath;
+use crate::names::{bare, camel, is_valid_ident, snake};
+use crate::resolve::Resolver;
+
+/// Argument and field names a generated method or options struct uses itself: a parameter
+/// given one of these names would shadow a local or repeat a field.
+pub(super) const RESERVED_ARGS: &[&str] = &[
+    "options",
+    "parameters",
+    "method_options",
+    "url",
+    "request",
+    "query",
+    "set_json_body",
+    "set_xml_body",
+    "decode_json",
+    "decode_xml",
+    "decode_empty",
+];
+
+/// Type names the generated modules use unqualified (imports, the prelude, the catch-all
+/// variant): a schema with one of these Rust names would clash or shadow.
+pub(super) const RESERVED_TYPES: &[&str] = &[
+    "UnknownValue",
+    "Arc",
+    "BodyFormat",
+    "Box",
+    "ClientCore",
+    "ClientMethodOptions",
+    "ClientOptions",
+    "Deserialize",
+    "Err",
+    "ErrorContract",
+    "ErrorFields",
+    "FinalState",
+    "From",
+    "LazyLock",
+    "Method",
+    "Mock",
+    "MockServer",
+    "None",
+    "Ok",
+    "Option",
+    "ParamSpec",
+    "PathPart",
+    "Poller",
+    "Regex",
+    "Request",
+    "Response",
+    "ResponseTemplate",
+    "Result",
+    "Secret",
+    "Serialize",
+    "Some",
+    "String",
+    "TokenCredential",
+    "Url",
+    "Value",
+    "Vec",
+];
+
+/// Methods every generated client has.
+pub(super) const RESERVED_METHODS: &[&str] = &["new", "endpoint"];
+
+/// Function names a generated example-test file defines or imports.
+pub(super) const RESERVED_TESTS: &[&str] = &[
+    "json",
+    "main",
+    "body_json",
+    "body_string",
+    "header",
+    "method",
+    "path",
+    "query_param",
+];
+
+/// The test function each example becomes, by file and example name, with the first other
+/// example giving the same function, if any.
+type ExampleTests = BTreeMap<(String, String), (String, Option<(String, String)>)>;
+
+/// The names one service module holds across its files, gathered and checked as the driver
+/// walks the service, so that each problem is reported in the file that causes it.
+pub(super) struct ServiceNames {
+    /// The Rust name of every schema of the service, with the file and field defining it.
+    types: BTreeMap<String, (String, FieldPath)>,
+    /// The method of each operation checked so far, with its file.
+    methods: BTreeMap<String, String>,
+    /// The example tests not checked yet.
+    tests: ExampleTests,
+}
+
+impl ServiceNames {
+    /// Checks the schema names across the service's files (collisions inside one file are
+    /// reported by `schemas`) and the client's name.
+    pub(super) fn new(
+        service: &LoadedService,
+        resolver: &Resolver<'_>,
+        refs_complete: bool,
+        out: &mut Diagnostics,
+    ) -> Self {
+        let manifest = &service.manifest;
+        let root = FieldPath::root();
+        let client = format!("{}Client", camel(&service.folder));
+        let mut types: BTreeMap<String, (String, FieldPath)> = BTreeMap::new();
+        for name in manifest.spec.schemas.keys() {
+            types.insert(
+                camel(name),
+                (manifest.path.clone(), root.key("schemas").key(name)),
+            );
+        }
+        for op in &service.operations {
+            // Collisions inside one file are reported by `schemas`; here, across files.
+            let mut own: BTreeMap<String, (String, FieldPath)> = BTreeMap::new();
+            for name in op.spec.schemas.keys() {
+                let at = root.key("schemas").key(name);
+                let mut cx = cx_for(op, service, resolver, refs_complete, out);
+                if let Some((other, _)) = types.get(&camel(name)) {
+                    let message = if camel(name) == *name {
+                        format!("schema `{name}` is defined in `{other}` too")
+                    } else {
+                        format!(
+                            "schema `{name}` is named `{}` in Rust, like a schema in `{other}`",
+                            camel(name)
+                        )
+                    };
+                    cx.error(
+                        &at,
+                        message,
+                        Some("the schemas of one service share a module: rename one, or keep one copy in service.yaml".into()),
+                    );
+                } else {
+                    own.entry(camel(name)).or_insert((op.path.clone(), at));
+                }
+            }
+            types.extend(own);
+        }
+        if let Some((file, at)) = types.get(&client) {
+            let owner = if *file == manifest.path {
+                (manifest.path.as_str(), manifest.text.as_str())
+            } else {
+                let op = service.operations.iter().find(|o| o.path == *file);
+                op.map(|o| (o.path.as_str(), o.text.as_str()))
+                    .unwrap_or((manifest.path.as_str(), manifest.text.as_str()))
+            };
+            let diag = located(
+                owner.0,
+                owner.1,
+                at,
+                format!("schema name gives `{client}`, the name of the service's client"),
+                Some("rename the schema".into()),
+            );
+            out.push(diag);
+        }
+        ServiceNames {
+            types,
+            methods: BTreeMap::new(),
+            tests: example_test_names(service),
+        }
+    }
+
+    /// Checks the names operation `op` gives: its method, its options struct, its file name
+    /// and its example tests.
+    pub(super) fn operation(&mut self, cx: &mut Cx<'_, '_>, op: &Loaded<OperationFile>) {
+        let root = FieldPath::root();
+        let at_id = root.key("operationId");
+        let method = snake(&op.spec.operation_id);
+        if let Some(other) = self.methods.insert(method.clone(), op.path.clone()) {
+            cx.error(
+                &at_id,
+                format!(
+                    "operation id `{}` gives the method `{}`, like the operation in `{other}`",
+                    op.spec.operation_id,
+                    bare(&method)
+                ),
+                Some("operation ids must be unique within a service".into()),
+            );
+        }
+        let options = format!("{}Options", camel(&op.spec.operation_id));
+        if let Some((file, _)) = self.types.get(&options) {
+            cx.error(
+                &at_id,
+                format!(
+                    "operation id `{}` gives the options struct `{options}`, the Rust name of a schema in `{file}`",
+                    op.spec.operation_id
+                ),
+                Some("rename the schema".into()),
+            );
+        }
+        let file_stem = op
+            .path
+            .rsplit('/')
+            .next()
+            .and_then(|n| n.strip_suffix(".yaml"))
+            .unwrap_or_default();
+        let expected = kebab(&op.spec.operation_id);
+        if is_identifier_like(&op.spec.operation_id) && file_stem != expected {
+            cx.warn(
+                &at_id,
+                format!(
+                    "operation `{}` is in `{file_stem}.yaml`; its file should be `{expected}.yaml`",
+                    op.spec.operation_id
+                ),
+                Some("name each operation file after its operation id, so that a copied neighbour with an unchanged id stands out".into()),
+            );
+        }
+        for name in op.spec.examples.keys() {
+            let at = root.key("examples").key(name);
+            let Some(test) = self.tests.remove(&(op.path.clone(), name.clone())) else {
+                continue;
+            };
+            if !is_valid_ident(&test.0) {
+                cx.error(
+                    &at,
+                    format!(
+                        "example name `{name}` gives the test function `{}`, which is not a Rust identifier",
+                        test.0
+                    ),
+                    Some("use letters, digits, spaces and `_` in example names".into()),
+                );
+            } else if RESERVED_TESTS.contains(&bare(&test.0)) {
+                cx.error(
+                    &at,
+                    format!(
+                        "example name `{name}` gives the test function `{}`, a name the generated test file uses itself",
+                        test.0
+                    ),
+                    Some("rename the example".into()),
+                );
+            } else if let Some(other) = test.1 {
+                cx.error(
+                    &at,
+                    format!(
+                        "example name `{name}` gives the test function `{}`, like the example `{}` in `{}`",
+                        bare(&test.0),
+                        other.1,
+                        other.0
+                    ),
+                    Some("example names must be unique within a service after conversion to snake_case".into()),
+                );
+            }
+        }
+    }
+}
+
+/// The test function each example becomes, as the example emitter names it: the example name in
+/// snake_case, prefixed with the method name when two examples of the service share it. With the
+/// first other example giving the same function, if any.
+fn example_test_names(service: &LoadedService) -> ExampleTests {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for op in &service.operations {
+        for name in op.spec.examples.keys() {
+            *counts.entry(snake(name)).or_default() += 1;
+        }
+    }
+    let mut seen: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut out = BTreeMap::new();
+    for op in &service.operations {
+        for name in op.spec.examples.keys() {
+            let base = snake(name);
+            let test = if counts[&base] > 1 {
+                format!("{}_{base}", snake(&op.spec.operation_id))
+            } else {
+                base
+            };
+            let other = seen.get(&test).cloned();
+            seen.entry(test.clone())
+                .or_insert_with(|| (op.path.clone(), name.clone()));
+            out.insert((op.path.clone(), name.clone()), (test, other));
+        }
+    }
+    out
+}

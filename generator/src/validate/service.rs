@@ -1,0 +1,94 @@
+//! The service folder (it names the service's module) and `service.yaml`'s own fields: title,
+//! documentation, host and security scheme.
+
+use super::Cx;
+use super::syntax::{is_https_url, is_origin, kebab};
+use crate::load::ServiceFile;
+use crate::locate::FieldPath;
+use crate::names::snake;
+
+impl Cx<'_, '_> {
+    /// `same_module`: an earlier service folder that gives the same module name, if any.
+    pub(super) fn service_folder(&mut self, folder: &str, same_module: Option<&str>) {
+        let root = FieldPath::root();
+        let valid = !folder.is_empty()
+            && folder.starts_with(|c: char| c.is_ascii_lowercase())
+            && folder
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !folder.ends_with('-')
+            && !folder.contains("--");
+        if !valid {
+            let help = kebab(folder);
+            self.error(
+                &root,
+                format!("service folder `{folder}` is not kebab-case"),
+                Some(format!(
+                    "use lower-case letters, digits and single `-`, starting with a letter (`{help}`)"
+                )),
+            );
+        }
+        let module = snake(folder);
+        if folder == "common" || folder == "support" {
+            self.error(
+                &root,
+                format!("service folder `{folder}` clashes with the crate's own `{folder}` module"),
+                Some("choose another folder name".into()),
+            );
+        } else if module.starts_with("r#") || module.ends_with('_') {
+            self.error(
+                &root,
+                format!("service folder `{folder}` gives the module `{module}`, a Rust keyword"),
+                Some("the module's folder in the generated crate must be a plain name: choose another folder name".into()),
+            );
+        }
+        if let Some(other) = same_module {
+            self.error(
+                &root,
+                format!("service folders `{other}` and `{folder}` both give the module `{module}`"),
+                None,
+            );
+        }
+    }
+
+    pub(super) fn service_manifest(&mut self, manifest: &ServiceFile) {
+        let root = FieldPath::root();
+        self.docs(&root.key("title"), &manifest.title);
+        self.docs(&root.key("docs"), &manifest.docs);
+        if !is_origin(&manifest.host) {
+            self.error(
+                &root.key("host"),
+                format!("host `{}` is not an https origin", manifest.host),
+                Some("write the scheme and host only, e.g. `https://management.azure.com`".into()),
+            );
+        }
+        let security = &manifest.security;
+        if security.kind != "oauth2" {
+            self.error(
+                &root.key("security").key("type"),
+                format!("security type `{}` is not supported", security.kind),
+                Some("the only supported type is `oauth2`".into()),
+            );
+        }
+        if !is_https_url(&security.audience) {
+            self.error(
+                &root.key("security").key("audience"),
+                format!("audience `{}` is not an https URL", security.audience),
+                Some(
+                    "the token scope is `{audience}/.default`, e.g. `https://management.azure.com`"
+                        .into(),
+                ),
+            );
+        }
+        if !is_https_url(&security.authorization_url) {
+            self.error(
+                &root.key("security").key("authorizationUrl"),
+                format!(
+                    "authorization URL `{}` is not an https URL",
+                    security.authorization_url
+                ),
+                None,
+            );
+        }
+    }
+}
