@@ -4,16 +4,19 @@
 
 use std::collections::BTreeMap;
 
-use crate::load::{
-    CommonFile, ExampleSpec, Loaded, LoadedService, OperationFile, PropertySpec, SchemaSpec,
-    SpecSet,
-};
-use crate::names::{camel, shouty, snake};
+mod models;
+
+use crate::load::{CommonFile, ExampleSpec, Loaded, LoadedService, OperationFile, SpecSet};
+use crate::names::{camel, snake};
 use crate::patterns;
-use crate::resolve::{Resolver, bare_schema_name};
+use crate::resolve::{Home, PropType, Resolver};
 use crate::xml_example;
 
 pub use crate::resolve::Format;
+pub use models::{
+    ErrorContract, ErrorFieldPaths, Field, Model, ModelKind, Rules, Scope, Tag, TypeRef,
+    UnionVariant, Variant, contract_constant,
+};
 
 /// The whole generated crate.
 #[derive(Debug, Clone)]
@@ -58,119 +61,6 @@ pub struct Service {
     pub models: Vec<Model>,
     /// Operations in file order.
     pub operations: Vec<Operation>,
-}
-
-/// Where a type lives.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scope {
-    /// The same module as the user.
-    Local,
-    /// `crate::common`.
-    Common,
-}
-
-/// A Rust type for a field or body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TypeRef {
-    /// `String`.
-    String,
-    /// `azure_core::credentials::Secret`.
-    Secret,
-    /// `i64`.
-    Integer,
-    /// `f64`.
-    Number,
-    /// `bool`.
-    Boolean,
-    /// `serde_json::Value`, a free-form object.
-    Any,
-    /// `Vec<T>`.
-    Array(Box<TypeRef>),
-    /// A generated model.
-    Model {
-        /// Where it is defined.
-        scope: Scope,
-        /// Its Rust name.
-        name: String,
-    },
-}
-
-/// A generated model type.
-#[derive(Debug, Clone)]
-pub struct Model {
-    /// Rust name (`AccessKeys`).
-    pub name: String,
-    /// Documentation.
-    pub docs: String,
-    /// Struct or enum.
-    pub kind: ModelKind,
-    /// Present when an operation uses this schema as its error contract.
-    pub error_contract: Option<ErrorContract>,
-}
-
-/// What a model is.
-#[derive(Debug, Clone)]
-pub enum ModelKind {
-    /// An object.
-    Struct {
-        /// Fields in wire order.
-        fields: Vec<Field>,
-    },
-    /// A string enum that also accepts unknown values.
-    Enum {
-        /// Known values.
-        variants: Vec<Variant>,
-    },
-}
-
-/// A struct field.
-#[derive(Debug, Clone)]
-pub struct Field {
-    /// Rust name (`primary_key`, `r#type`).
-    pub name: String,
-    /// Wire name (`primaryKey`).
-    pub wire: String,
-    /// Documentation.
-    pub docs: String,
-    /// Its type, `Secret` for secrets.
-    pub ty: TypeRef,
-    /// Always present on the wire.
-    pub required: bool,
-}
-
-/// An enum variant.
-#[derive(Debug, Clone)]
-pub struct Variant {
-    /// Rust name (`PrimaryKey`).
-    pub name: String,
-    /// Wire value.
-    pub wire: String,
-}
-
-/// Paths to the service's error fields, for the runtime's tolerant error parser.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorContract {
-    /// Name of the emitted constant (`ERROR_RESPONSE_CONTRACT`).
-    pub constant: String,
-    /// JSON or XML.
-    pub format: Format,
-    /// Code, message and target paths from the body's root.
-    pub fields: ErrorFieldPaths,
-    /// Path to the details array; empty when the schema has none.
-    pub details: Vec<String>,
-    /// Code, message and target paths inside one detail.
-    pub detail_fields: ErrorFieldPaths,
-}
-
-/// Paths to code, message and target; an empty path means the schema has no such field.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ErrorFieldPaths {
-    /// Path to the code.
-    pub code: Vec<String>,
-    /// Path to the message.
-    pub message: Vec<String>,
-    /// Path to the target.
-    pub target: Vec<String>,
 }
 
 /// One operation: one client method.
@@ -273,6 +163,8 @@ pub struct Body {
     pub xml_root: Option<(String, Option<String>)>,
     /// An argument when true; an options field when false.
     pub required: bool,
+    /// The model implements `CheckConstraints`: the client checks it before sending.
+    pub checked: bool,
 }
 
 /// A documented success response.
@@ -330,6 +222,9 @@ pub struct Example {
 pub struct ExampleBody {
     /// The body as JSON (an XML body is converted through its schema).
     pub json: serde_json::Value,
+    /// The body as the generated crate writes it: dates in its form, and a request without
+    /// its read-only properties.
+    pub expected: serde_json::Value,
     /// For XML: the canonical document the client must send.
     pub xml: Option<String>,
     /// The body as documented, served as is by example tests.
@@ -350,51 +245,56 @@ pub struct ExampleResponse {
 /// Builds the IR. Call only after [`crate::validate::validate`] accepted the set.
 pub fn build(set: &SpecSet) -> Crate {
     let resolver = Resolver::new(set);
-    let mut error_schemas: Vec<(Scope, Option<String>, String)> = Vec::new();
-    let services: Vec<Service> = set
+    let mut common_errors: Vec<(String, Format)> = Vec::new();
+    let mut services: Vec<Service> = set
         .services
         .iter()
-        .map(|service| build_service(&resolver, service, &mut error_schemas))
+        .map(|service| build_service(&resolver, service, &mut common_errors))
         .collect();
-    let common = set.common.as_ref().map(|common| {
-        let used: Vec<&String> = error_schemas
-            .iter()
-            .filter(|(scope, _, _)| *scope == Scope::Common)
-            .map(|(_, _, name)| name)
-            .collect();
-        build_common(&resolver, common, &used)
-    });
+    let mut common = set
+        .common
+        .as_ref()
+        .map(|common| build_common(&resolver, common, &common_errors));
+    mark_checked(common.as_mut(), &mut services);
     Crate { common, services }
 }
 
 fn build_common(
     resolver: &Resolver,
     common: &Loaded<CommonFile>,
-    used_errors: &[&String],
+    errors: &[(String, Format)],
 ) -> CommonModule {
-    let models = common
-        .spec
-        .schemas
-        .iter()
-        .map(|(name, schema)| {
-            let contract = used_errors
-                .contains(&name)
-                .then(|| error_contract(resolver, None, name, schema, Format::Json))
-                .flatten();
-            build_model(None, name, schema, contract)
-        })
-        .collect();
     CommonModule {
         source: common.path.clone(),
         docs: common.spec.docs.clone(),
-        models,
+        models: build_models(resolver, &[Home::Common], errors),
     }
+}
+
+/// The models of the schemas written in `homes`; the schemas named in `errors` get their
+/// error contract.
+fn build_models(
+    resolver: &Resolver,
+    homes: &[Home<'_>],
+    errors: &[(String, Format)],
+) -> Vec<Model> {
+    homes
+        .iter()
+        .flat_map(|&home| resolver.entries_of(home))
+        .map(|entry| {
+            let contract = errors
+                .iter()
+                .find(|(name, _)| *name == entry.name && entry.inline.is_none())
+                .and_then(|(_, format)| models::error_contract(resolver, entry, *format));
+            models::build_model(resolver, entry, contract)
+        })
+        .collect()
 }
 
 fn build_service(
     resolver: &Resolver,
     service: &LoadedService,
-    error_schemas: &mut Vec<(Scope, Option<String>, String)>,
+    common_errors: &mut Vec<(String, Format)>,
 ) -> Service {
     let folder = service.folder.as_str();
     let operations: Vec<Operation> = service
@@ -404,44 +304,27 @@ fn build_service(
         .collect();
     // An error schema gets its contract constant in the module that defines it, once.
     let mut local_errors: Vec<(String, Format)> = Vec::new();
-    for (op, loaded) in operations.iter().zip(&service.operations) {
-        let schema_name = loaded
+    for loaded in &service.operations {
+        let home = Home::Operation(folder, loaded.path.as_str());
+        let Some(entry) = loaded
             .spec
             .responses
             .get("default")
-            .and_then(|r| r.schema.clone())
-            .unwrap_or_default();
+            .and_then(|r| r.schema.as_deref())
+            .and_then(|schema| resolver.lookup(home, schema))
+        else {
+            continue;
+        };
         let format = error_format(&loaded.spec);
-        match &op.error.scope {
-            Scope::Common => {
-                let name = schema_name.trim_start_matches("common.").to_string();
-                if !error_schemas
-                    .iter()
-                    .any(|(s, _, n)| *s == Scope::Common && *n == name)
-                {
-                    error_schemas.push((Scope::Common, None, name));
-                }
-            }
-            Scope::Local => {
-                if !local_errors.iter().any(|(n, _)| *n == schema_name) {
-                    local_errors.push((schema_name, format));
-                }
-            }
+        let errors = match entry.home {
+            Home::Common => &mut *common_errors,
+            _ => &mut local_errors,
+        };
+        if !errors.iter().any(|(n, _)| *n == entry.name) {
+            errors.push((entry.name.clone(), format));
         }
     }
-    let models = resolver
-        .service_schemas(folder)
-        .into_iter()
-        .map(|(name, schema)| {
-            let contract = local_errors
-                .iter()
-                .find(|(n, _)| n == name)
-                .and_then(|(_, format)| {
-                    error_contract(resolver, Some(folder), name, schema, *format)
-                });
-            build_model(Some(folder), name, schema, contract)
-        })
-        .collect();
+    let models = build_models(resolver, resolver.homes_of(folder), &local_errors);
     let manifest = &service.manifest.spec;
     let mut sources = vec![service.manifest.path.clone()];
     sources.extend(service.operations.iter().map(|op| op.path.clone()));
@@ -467,46 +350,148 @@ fn error_format(op: &OperationFile) -> Format {
         .unwrap_or(Format::Json)
 }
 
-fn build_model(
-    folder: Option<&str>,
-    name: &str,
-    schema: &SchemaSpec,
-    error_contract: Option<ErrorContract>,
-) -> Model {
-    let kind = match (&schema.enum_values, &schema.properties) {
-        (Some(values), _) => ModelKind::Enum {
-            variants: values
-                .iter()
-                .map(|v| Variant {
-                    name: camel(v),
-                    wire: v.clone(),
-                })
-                .collect(),
-        },
-        (None, properties) => ModelKind::Struct {
-            fields: properties
-                .iter()
-                .flatten()
-                .map(|(wire, prop)| Field {
-                    name: snake(wire),
-                    wire: wire.clone(),
-                    docs: prop.docs.clone(),
-                    ty: property_type(folder, prop),
-                    required: schema.required.contains(wire),
-                })
-                .collect(),
-        },
+/// Marks the models that implement `CheckConstraints`: those a request body reaches that hold
+/// a constrained property, directly or through a nested model they also reach.
+fn mark_checked(common: Option<&mut CommonModule>, services: &mut [Service]) {
+    // Keys are (module, Rust name); `None` is `common`.
+    type Key = (Option<String>, String);
+    let key = |module: &Option<String>, ty: &TypeRef| -> Option<Key> {
+        match ty {
+            TypeRef::Model {
+                scope: Scope::Common,
+                name,
+            } => Some((None, name.clone())),
+            TypeRef::Model {
+                scope: Scope::Local,
+                name,
+            } => Some((module.clone(), name.clone())),
+            TypeRef::Array(item) | TypeRef::Map(item) => {
+                let mut inner: &TypeRef = item;
+                while let TypeRef::Array(next) | TypeRef::Map(next) = inner {
+                    inner = next;
+                }
+                match inner {
+                    TypeRef::Model {
+                        scope: Scope::Common,
+                        name,
+                    } => Some((None, name.clone())),
+                    TypeRef::Model { name, .. } => Some((module.clone(), name.clone())),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
     };
-    Model {
-        name: camel(name),
-        docs: schema.docs.clone(),
-        kind,
-        error_contract,
+    let mut all: std::collections::BTreeMap<Key, &Model> = std::collections::BTreeMap::new();
+    let common_ref = common.as_deref();
+    if let Some(common) = common_ref {
+        for model in &common.models {
+            all.insert((None, model.name.clone()), model);
+        }
+    }
+    for service in services.iter() {
+        for model in &service.models {
+            all.insert((Some(service.module.clone()), model.name.clone()), model);
+        }
+    }
+    // What each model holds by reference, from the module it lives in.
+    let children = |(module, _): &Key, model: &Model| -> Vec<Key> {
+        match &model.kind {
+            ModelKind::Struct { fields, .. } => {
+                fields.iter().filter_map(|f| key(module, &f.ty)).collect()
+            }
+            ModelKind::Union { variants, .. } => {
+                variants.iter().filter_map(|v| key(module, &v.ty)).collect()
+            }
+            ModelKind::Enum { .. } => Vec::new(),
+        }
+    };
+    // Models that hold a constraint, directly or not: a fixed point.
+    let mut constrained: std::collections::BTreeSet<Key> = all
+        .iter()
+        .filter(|(_, m)| match &m.kind {
+            ModelKind::Struct { fields, .. } => {
+                fields.iter().any(|f| !f.rules.is_empty() && !f.read_only)
+            }
+            _ => false,
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
+    loop {
+        let before = constrained.len();
+        for (k, m) in &all {
+            if !constrained.contains(k) && children(k, m).iter().any(|c| constrained.contains(c)) {
+                constrained.insert(k.clone());
+            }
+        }
+        if constrained.len() == before {
+            break;
+        }
+    }
+    // Models a request body reaches.
+    let mut reached: std::collections::BTreeSet<Key> = std::collections::BTreeSet::new();
+    let mut queue: Vec<Key> = services
+        .iter()
+        .flat_map(|s| {
+            let module = Some(s.module.clone());
+            s.operations
+                .iter()
+                .filter_map(move |op| key(&module, &op.body.as_ref()?.ty))
+        })
+        .collect();
+    while let Some(next) = queue.pop() {
+        if let Some(model) = all.get(&next)
+            && reached.insert(next.clone())
+        {
+            queue.extend(children(&next, model));
+        }
+    }
+    let checked: std::collections::BTreeSet<Key> =
+        constrained.intersection(&reached).cloned().collect();
+    drop(all);
+    let mark = |module: Option<String>, models: &mut [Model]| {
+        for model in models {
+            model.checked = checked.contains(&(module.clone(), model.name.clone()));
+            match &mut model.kind {
+                ModelKind::Struct { fields, .. } => {
+                    for field in fields {
+                        field.nested_check =
+                            key(&module, &field.ty).is_some_and(|k| checked.contains(&k));
+                    }
+                }
+                ModelKind::Union { variants, .. } => {
+                    for variant in variants {
+                        variant.checked =
+                            key(&module, &variant.ty).is_some_and(|k| checked.contains(&k));
+                    }
+                }
+                ModelKind::Enum { .. } => {}
+            }
+        }
+    };
+    if let Some(common) = common {
+        mark(None, &mut common.models);
+    }
+    for service in services.iter_mut() {
+        mark(Some(service.module.clone()), &mut service.models);
+        for op in &mut service.operations {
+            if let Some(body) = &mut op.body {
+                body.checked = key(&Some(service.module.clone()), &body.ty)
+                    .is_some_and(|k| checked.contains(&k));
+            }
+        }
     }
 }
 
 fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationFile>) -> Operation {
     let op = &loaded.spec;
+    let home = Home::Operation(folder, loaded.path.as_str());
+    // Validation has resolved every reference.
+    let named = |reference: &str| {
+        resolver
+            .lookup(home, reference)
+            .map_or(TypeRef::Any, |entry| models::model_type(entry, home))
+    };
     let method_name = snake(&op.operation_id);
     let params: Vec<Param> = op
         .parameters
@@ -526,7 +511,7 @@ fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationF
             Param {
                 wire: p.name.clone(),
                 name: snake(&p.name),
-                spec_static: shouty(&p.name),
+                spec_static: crate::names::shouty(&p.name),
                 docs: p.docs.clone(),
                 location,
                 fixed: p.value.clone(),
@@ -544,17 +529,18 @@ fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationF
         let format = Format::from_content_type(&b.content_type).unwrap_or(Format::Json);
         let xml_root = (format == Format::Xml).then(|| {
             let namespace = resolver
-                .schema(Some(folder), &b.schema)
+                .schema(home, &b.schema)
                 .and_then(|s| s.xml.as_ref())
                 .and_then(|x| x.namespace.clone());
-            (resolver.xml_root(Some(folder), &b.schema), namespace)
+            (resolver.xml_root(home, &b.schema), namespace)
         });
         Body {
-            ty: named(Some(folder), &b.schema),
+            ty: named(&b.schema),
             docs: b.docs.clone(),
             format,
             xml_root,
             required: b.required.unwrap_or(true),
+            checked: false,
         }
     });
     let success: Vec<SuccessResponse> = op
@@ -568,13 +554,13 @@ fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationF
                 .and_then(Format::from_content_type)
                 .unwrap_or(Format::Json);
             let xml_root = match (&r.schema, format) {
-                (Some(schema), Format::Xml) => Some(resolver.xml_root(Some(folder), schema)),
+                (Some(schema), Format::Xml) => Some(resolver.xml_root(home, schema)),
                 _ => None,
             };
             Some(SuccessResponse {
                 status,
                 docs: r.docs.clone(),
-                ty: r.schema.as_ref().map(|s| named(Some(folder), s)),
+                ty: r.schema.as_deref().map(named),
                 format,
                 xml_root,
                 headers: r.headers.keys().cloned().collect(),
@@ -586,13 +572,17 @@ fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationF
         .get("default")
         .and_then(|r| r.schema.clone())
         .unwrap_or_default();
-    let error_ty = named(Some(folder), &error_schema);
+    let error_ty = named(&error_schema);
     let error = ErrorRef {
         scope: match &error_ty {
             TypeRef::Model { scope, .. } => scope.clone(),
             _ => Scope::Local,
         },
-        constant: contract_constant(&bare_schema_name(&error_schema)),
+        constant: contract_constant(
+            &resolver
+                .lookup(home, &error_schema)
+                .map_or(error_schema.clone(), |e| e.name.clone()),
+        ),
         ty: error_ty,
     };
     let long_running = op
@@ -605,7 +595,7 @@ fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationF
     let examples = op
         .examples
         .iter()
-        .map(|(name, ex)| build_example(resolver, folder, op, name, ex, &success))
+        .map(|(name, ex)| build_example(resolver, home, op, name, ex, &success))
         .collect();
     Operation {
         source: loaded.path.clone(),
@@ -628,7 +618,7 @@ fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationF
 
 fn build_example(
     resolver: &Resolver,
-    folder: &str,
+    home: Home<'_>,
     op: &OperationFile,
     name: &str,
     ex: &ExampleSpec,
@@ -637,7 +627,7 @@ fn build_example(
     let request_body = match (&ex.request_body, &op.request_body) {
         (Some(value), Some(body)) => {
             let format = Format::from_content_type(&body.content_type).unwrap_or(Format::Json);
-            example_body(resolver, folder, &body.schema, format, value)
+            example_body(resolver, home, &body.schema, format, value, true)
         }
         _ => None,
     };
@@ -656,7 +646,7 @@ fn build_example(
             .and_then(|r| r.schema.clone());
         let body = match (&r.body, schema, doc) {
             (Some(value), Some(schema), Some(doc)) => {
-                example_body(resolver, folder, &schema, doc.format, value)
+                example_body(resolver, home, &schema, doc.format, value, false)
             }
             _ => None,
         };
@@ -719,160 +709,34 @@ fn min_opt(a: Option<u64>, b: Option<u64>) -> Option<u64> {
     }
 }
 
-/// The contract constant's name for an error schema.
-pub fn contract_constant(schema: &str) -> String {
-    format!("{}_CONTRACT", shouty(schema))
-}
-
-/// The Rust type a reference names, seen from a service module (or from `common` when
-/// `folder` is `None`, where every reference is local).
-fn named(folder: Option<&str>, reference: &str) -> TypeRef {
-    let scope = match folder {
-        Some(_) if reference.starts_with("common.") => Scope::Common,
-        _ => Scope::Local,
-    };
-    TypeRef::Model {
-        scope,
-        name: camel(&bare_schema_name(reference)),
-    }
-}
-
-fn property_type(folder: Option<&str>, prop: &PropertySpec) -> TypeRef {
-    let base = scalar_type(folder, &prop.kind, prop.items.as_deref());
-    if prop.secret && base == TypeRef::String {
-        TypeRef::Secret
-    } else {
-        base
-    }
-}
-
-fn scalar_type(folder: Option<&str>, kind: &str, items: Option<&str>) -> TypeRef {
-    match kind {
-        "string" => TypeRef::String,
-        "integer" => TypeRef::Integer,
-        "number" => TypeRef::Number,
-        "boolean" => TypeRef::Boolean,
-        "object" => TypeRef::Any,
-        "array" => TypeRef::Array(Box::new(scalar_type(
-            folder,
-            items.unwrap_or("object"),
-            None,
-        ))),
-        other => named(folder, other),
-    }
-}
-
-/// The error contract of an error schema: its `errorFields` paths, and the paths inside one
-/// element of its details array, found by walking the code path to the element's type.
-fn error_contract(
-    resolver: &Resolver<'_>,
-    folder: Option<&str>,
-    name: &str,
-    schema: &SchemaSpec,
-    format: Format,
-) -> Option<ErrorContract> {
-    let fields = schema.error_fields.as_ref()?;
-    let split = |p: &Option<String>| -> Vec<String> {
-        p.as_deref()
-            .map(|p| p.split('.').map(str::to_string).collect())
-            .unwrap_or_default()
-    };
-    let code = split(&Some(fields.code.clone()));
-    let message = split(&Some(fields.message.clone()));
-    let target = split(&fields.target);
-    let details = split(&fields.details);
-    let detail_fields = match details_item_type(resolver, folder, schema, &details) {
-        Some(item) => {
-            let relative =
-                |path: &Vec<String>| relative_path(resolver, folder, name, schema, path, &item);
-            ErrorFieldPaths {
-                code: relative(&code),
-                message: relative(&message),
-                target: relative(&target),
-            }
-        }
-        None => ErrorFieldPaths::default(),
-    };
-    Some(ErrorContract {
-        constant: contract_constant(name),
-        format,
-        fields: ErrorFieldPaths {
-            code,
-            message,
-            target,
-        },
-        details,
-        detail_fields,
-    })
-}
-
-/// The schema name of the items of the array at `path`.
-fn details_item_type(
-    resolver: &Resolver<'_>,
-    folder: Option<&str>,
-    root: &SchemaSpec,
-    path: &[String],
-) -> Option<String> {
-    let (last, parents) = path.split_last()?;
-    let mut schema = root;
-    for segment in parents {
-        let prop = schema.properties.as_ref()?.get(segment)?;
-        schema = resolver.schema(folder, &prop.kind)?;
-    }
-    let prop = schema.properties.as_ref()?.get(last)?;
-    (prop.kind == "array").then(|| prop.items.clone()).flatten()
-}
-
-/// The suffix of `path` that starts at a schema named `item` (empty if none does).
-fn relative_path(
-    resolver: &Resolver<'_>,
-    folder: Option<&str>,
-    root_name: &str,
-    root: &SchemaSpec,
-    path: &[String],
-    item: &str,
-) -> Vec<String> {
-    let same = |a: &str, b: &str| bare_schema_name(a) == bare_schema_name(b);
-    if same(root_name, item) {
-        return path.to_vec();
-    }
-    let mut schema = root;
-    for (i, segment) in path.iter().enumerate() {
-        let Some(prop) = schema.properties.as_ref().and_then(|p| p.get(segment)) else {
-            break;
-        };
-        if same(&prop.kind, item) {
-            return path[i + 1..].to_vec();
-        }
-        match resolver.schema(folder, &prop.kind) {
-            Some(next) => schema = next,
-            None => break,
-        }
-    }
-    Vec::new()
-}
-
+/// An example body: as documented (to build a request model from, and to serve), and as the
+/// generated crate writes it (`expected`; see [`models::wire_json`]).
 fn example_body(
     resolver: &Resolver<'_>,
-    folder: &str,
+    home: Home<'_>,
     schema: &str,
     format: Format,
     value: &serde_yaml::Value,
+    request: bool,
 ) -> Option<ExampleBody> {
-    match format {
-        Format::Json => serde_json::to_value(value).ok().map(|json| ExampleBody {
-            text: serde_json::to_string_pretty(&json).unwrap_or_default(),
-            json,
-            xml: None,
-        }),
+    let entry = resolver.lookup(home, schema)?;
+    let (json, xml, text) = match format {
+        Format::Json => {
+            let json = serde_json::to_value(value).ok()?;
+            let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+            (json, None, text)
+        }
         Format::Xml => {
             let text = value.as_str()?;
-            let converted = xml_example::convert(resolver, folder, schema, text).ok()?;
-            Some(ExampleBody {
-                json: converted.json,
-                xml: Some(converted.canonical),
-                text: text.to_string(),
-            })
+            let converted = xml_example::convert(resolver, home, schema, text).ok()?;
+            (converted.json, Some(converted.canonical), text.to_string())
         }
-    }
+    };
+    let expected = models::wire_json(resolver, &PropType::Schema(entry), &json, request);
+    Some(ExampleBody {
+        json,
+        expected,
+        xml,
+        text,
+    })
 }

@@ -8,6 +8,7 @@
 //! [`parallel`] are plain helpers that depend on no stage.
 //! Nothing here knows any Azure service: every difference between services lives in the specs.
 
+pub mod dates;
 pub mod diagnostics;
 pub mod emit;
 pub mod ir;

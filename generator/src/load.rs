@@ -70,6 +70,9 @@ pub struct CommonFile {
     /// The shared schemas.
     #[serde(default)]
     pub schemas: IndexMap<String, SchemaSpec>,
+    /// Warnings this file keeps deliberately, each with its reason.
+    #[serde(default)]
+    pub acknowledge: Vec<AcknowledgeSpec>,
 }
 
 /// `service.yaml`: what every operation of one service has in common.
@@ -87,6 +90,9 @@ pub struct ServiceFile {
     /// Schemas shared by several operations of this service.
     #[serde(default)]
     pub schemas: IndexMap<String, SchemaSpec>,
+    /// Warnings this file keeps deliberately, each with its reason.
+    #[serde(default)]
+    pub acknowledge: Vec<AcknowledgeSpec>,
 }
 
 /// The security scheme, as the service documents it.
@@ -139,6 +145,22 @@ pub struct OperationFile {
     /// Documented examples by name.
     #[serde(default)]
     pub examples: IndexMap<String, ExampleSpec>,
+    /// Warnings this file keeps deliberately, each with its reason.
+    #[serde(default)]
+    pub acknowledge: Vec<AcknowledgeSpec>,
+}
+
+/// A warning a spec keeps on purpose (a documented inconsistency kept as the service documents
+/// it): generation no longer reports it, and says how many it left out.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AcknowledgeSpec {
+    /// The warning's code, as printed in brackets (`pattern-length`).
+    pub warning: String,
+    /// The field the warning is reported at, as printed after `field:` (`parameters[2]`).
+    pub field: String,
+    /// Why the spec keeps it.
+    pub reason: String,
 }
 
 /// A path, query or header parameter.
@@ -218,21 +240,32 @@ pub struct LongRunningSpec {
     pub final_state_via: String,
 }
 
-/// A named schema: an object (has `properties`) or a string enum (has `enum`).
+/// A named schema: an object (has `properties`), a string enum (has `enum`), or a discriminated
+/// union (has `discriminator`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SchemaSpec {
     /// What the schema is.
     pub docs: String,
+    /// Schemas whose properties this one includes first, in order (Swagger `allOf`).
+    #[serde(default)]
+    pub all_of: Vec<String>,
     /// Object properties by wire name, in wire order (XML element order matters).
     #[serde(default)]
     pub properties: Option<IndexMap<String, PropertySpec>>,
     /// Properties that are always present.
     #[serde(default)]
     pub required: Vec<String>,
+    /// The type of properties beyond the listed ones (Swagger `additionalProperties` next to
+    /// `properties`); `object` keeps them as free-form JSON.
+    #[serde(default)]
+    pub additional_properties: Option<TypeSpec>,
     /// String enum values.
     #[serde(default, rename = "enum")]
     pub enum_values: Option<Vec<String>>,
+    /// Makes the schema a union of the schemas its mapping names.
+    #[serde(default)]
+    pub discriminator: Option<DiscriminatorSpec>,
     /// XML element name and namespace, for schemas sent or received as an XML root element.
     #[serde(default)]
     pub xml: Option<XmlSpec>,
@@ -241,22 +274,125 @@ pub struct SchemaSpec {
     pub error_fields: Option<ErrorFieldsSpec>,
 }
 
-/// A property of an object schema.
+/// A discriminated union (Swagger `discriminator` with each variant's
+/// `x-ms-discriminator-value`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DiscriminatorSpec {
+    /// The property whose value names the variant (`type`, `kind`).
+    pub property_name: String,
+    /// Each value of that property, and the schema of the variant it names.
+    pub mapping: IndexMap<String, String>,
+}
+
+/// A property of an object schema, and the element or value type of an array or map.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PropertySpec {
-    /// `string`, `integer`, `number`, `boolean`, `object` (free-form), `array`, or a schema
+    /// `string`, `integer`, `number`, `boolean`, `object` (free-form, a map with
+    /// `additionalProperties`, or an inline object with `properties`), `array`, or a schema
     /// name (`AccessKeys`, `common.ErrorDetail`).
     #[serde(rename = "type")]
     pub kind: String,
-    /// Element type when `type: array`.
+    /// Element type when `type: array`: a type name, or an inline type.
     #[serde(default)]
-    pub items: Option<String>,
-    /// What the property holds.
+    pub items: Option<TypeSpec>,
+    /// Value type of a map (`type: object`): a type name, or an inline type.
+    #[serde(default)]
+    pub additional_properties: Option<TypeSpec>,
+    /// What the property holds. Required for properties and inline objects; an inline element
+    /// or value type that is a plain scalar needs none.
+    #[serde(default)]
     pub docs: String,
     /// The value is a secret (a key or connection string): never shown in `Debug` or errors.
     #[serde(default)]
     pub secret: bool,
+    /// Swagger `format`: `date-time`, `int32`, `int64`, `float`, `double`, `uuid`, ...
+    #[serde(default)]
+    pub format: Option<String>,
+    /// Set by the service, never sent (Swagger `readOnly`).
+    #[serde(default)]
+    pub read_only: bool,
+    /// The value the service uses when the property is absent (documentation only).
+    #[serde(default)]
+    pub default: Option<serde_yaml::Value>,
+    /// Smallest allowed number.
+    #[serde(default)]
+    pub minimum: Option<f64>,
+    /// Largest allowed number.
+    #[serde(default)]
+    pub maximum: Option<f64>,
+    /// Minimum string length in characters.
+    #[serde(default)]
+    pub min_length: Option<u64>,
+    /// Maximum string length in characters.
+    #[serde(default)]
+    pub max_length: Option<u64>,
+    /// Regular expression a string must match.
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// Fewest array items.
+    #[serde(default)]
+    pub min_items: Option<u64>,
+    /// Most array items.
+    #[serde(default)]
+    pub max_items: Option<u64>,
+    /// An inline object's properties (with `type: object`).
+    #[serde(default)]
+    pub properties: Option<IndexMap<String, PropertySpec>>,
+    /// An inline object's required properties.
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// An inline string enum's values (with `type: string`).
+    #[serde(default, rename = "enum")]
+    pub enum_values: Option<Vec<String>>,
+    /// XML naming of an array property (Swagger `xml` with `wrapped: true`).
+    #[serde(default)]
+    pub xml: Option<PropertyXmlSpec>,
+}
+
+/// How an array property appears in XML: a wrapper element named like the property, holding
+/// one element per item (`<Endpoints><Endpoint>..</Endpoint><Endpoint>..</Endpoint></Endpoints>`).
+/// Without it, an array is its items repeated, each named like the property.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PropertyXmlSpec {
+    /// The name of each item's element inside the wrapper.
+    pub item_name: String,
+}
+
+/// The type of array elements or map values: a type name (`string`, `ErrorDetail`), or an
+/// inline type written like a property (`{type: string, format: date-time}`, an object with
+/// `properties`).
+#[derive(Debug, Clone)]
+pub enum TypeSpec {
+    /// A builtin type or a schema name.
+    Name(String),
+    /// A type written in place.
+    Inline(Box<PropertySpec>),
+}
+
+impl<'de> Deserialize<'de> for TypeSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Either;
+        impl<'de> serde::de::Visitor<'de> for Either {
+            type Value = TypeSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a type name or a mapping of type keys")
+            }
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<TypeSpec, E> {
+                Ok(TypeSpec::Name(name.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<TypeSpec, A::Error> {
+                // The same deserializer reads the mapping, so a mistake inside it keeps its
+                // own position and field path.
+                let spec =
+                    PropertySpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(TypeSpec::Inline(Box::new(spec)))
+            }
+        }
+        deserializer.deserialize_any(Either)
+    }
 }
 
 /// XML naming of a root element.

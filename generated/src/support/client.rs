@@ -1,6 +1,7 @@
 //! `ClientCore`: what every generated client holds, and the calls its methods make.
 
 use super::body::BodyFormat;
+use super::check::{CheckConstraints, FieldPath};
 use super::error::{Error, ErrorKind, Result};
 use super::error_body::{self, ErrorContract};
 use super::lro::{FinalState, Poller};
@@ -94,6 +95,16 @@ impl ClientCore {
     pub fn check(&self, param: &ParamSpec, value: &str) -> Result<()> {
         if self.check_constraints {
             check_constraints(param, value)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Checks a request body's constrained properties (unless the client skips the checks);
+    /// a failure names the property by its path from `parameters`.
+    pub fn check_body(&self, body: &impl CheckConstraints) -> Result<()> {
+        if self.check_constraints {
+            body.check_constraints(&FieldPath::root("parameters"))
         } else {
             Ok(())
         }

@@ -434,11 +434,18 @@ fn body_stmt(body: &Body) -> TokenStream {
         }
         _ => quote! { set_json_body(&mut request, #value)?; },
     };
+    let check = body
+        .checked
+        .then(|| quote! { self.core.check_body(#value)?; });
     if body.required {
-        set
+        quote! {
+            #check
+            #set
+        }
     } else {
         quote! {
             if let Some(body) = &options.parameters {
+                #check
                 #set
             }
         }

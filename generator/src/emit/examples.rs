@@ -144,6 +144,8 @@ fn example_test(service: &Service, op: &Operation, ex: &Example, test_name: &str
     let (body_matcher, content_type, body_value) = match (&op.body, &ex.request_body) {
         (Some(body), Some(example)) => {
             let json = raw_str(&serde_json::to_string_pretty(&example.json).unwrap_or_default());
+            let expected =
+                raw_str(&serde_json::to_string_pretty(&example.expected).unwrap_or_default());
             let ty = type_tokens(&body.ty, false);
             let value = quote! {
                 let parameters: #ty = serde_json::from_str(#json)
@@ -159,7 +161,7 @@ fn example_test(service: &Service, op: &Operation, ex: &Example, test_name: &str
                     )
                 }
                 _ => (
-                    quote! { .and(body_json(json(#json))) },
+                    quote! { .and(body_json(json(#expected))) },
                     "application/json",
                     Some(value),
                 ),
@@ -189,7 +191,7 @@ fn example_test(service: &Service, op: &Operation, ex: &Example, test_name: &str
                 Format::Xml => "application/xml",
                 Format::Json => "application/json",
             };
-            let json = raw_str(&serde_json::to_string_pretty(&body.json).unwrap_or_default());
+            let json = raw_str(&serde_json::to_string_pretty(&body.expected).unwrap_or_default());
             (
                 quote! { .set_body_raw(#text, #mime) },
                 Some(quote! {

@@ -187,12 +187,19 @@ pub(crate) fn type_tokens(ty: &TypeRef, from_common: bool) -> TokenStream {
         TypeRef::String => quote! { String },
         TypeRef::Secret => quote! { Secret },
         TypeRef::Integer => quote! { i64 },
+        TypeRef::Int32 => quote! { i32 },
         TypeRef::Number => quote! { f64 },
+        TypeRef::Float => quote! { f32 },
         TypeRef::Boolean => quote! { bool },
+        TypeRef::DateTime => quote! { OffsetDateTime },
         TypeRef::Any => quote! { serde_json::Value },
         TypeRef::Array(item) => {
             let item = type_tokens(item, from_common);
             quote! { Vec<#item> }
+        }
+        TypeRef::Map(item) => {
+            let item = type_tokens(item, from_common);
+            quote! { BTreeMap<String, #item> }
         }
         TypeRef::Model { scope, name } => {
             let name = ident(name);

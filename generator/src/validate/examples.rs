@@ -89,6 +89,7 @@ impl Cx<'_, '_> {
                 &body.schema,
                 Format::from_content_type(&body.content_type),
                 value,
+                true,
             ),
             _ => {}
         }
@@ -149,7 +150,7 @@ impl Cx<'_, '_> {
                             .as_deref()
                             .unwrap_or("application/json"),
                     );
-                    self.example_body(&rat.key("body"), schema, format, value);
+                    self.example_body(&rat.key("body"), schema, format, value, false);
                 }
                 // The example becomes a test that serves this response; with no body it could
                 // only prove that an empty body is refused.

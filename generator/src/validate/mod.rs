@@ -21,6 +21,7 @@ mod examples;
 mod names;
 mod operations;
 mod parameters;
+mod properties;
 mod references;
 mod responses;
 mod schemas;
@@ -33,7 +34,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{COMMON_FILE, Loaded, LoadedService, OperationFile, SpecSet};
 use crate::locate::{FieldPath, locate};
 use crate::names::snake;
-use crate::resolve::Resolver;
+use crate::resolve::{Home, Resolver};
 
 pub use parameters::constraint_problem;
 
@@ -48,14 +49,14 @@ pub fn validate(set: &SpecSet) -> Diagnostics {
         let mut cx = Cx {
             file: &common.path,
             text: &common.text,
-            folder: None,
+            home: Home::Common,
             resolver: &resolver,
             out: &mut out,
             refs_complete: common_complete,
         };
         let root = FieldPath::root();
         cx.docs(&root.key("docs"), &common.spec.docs);
-        cx.schemas(&root.key("schemas"), &common.spec.schemas);
+        cx.schemas();
     }
     // The one check across services, done first: which earlier folder gives the same module.
     let mut modules: BTreeMap<String, &str> = BTreeMap::new();
@@ -80,26 +81,25 @@ pub fn validate(set: &SpecSet) -> Diagnostics {
     out
 }
 
-fn validate_service(
-    service: &LoadedService,
-    resolver: &Resolver<'_>,
+fn validate_service<'b>(
+    service: &'b LoadedService,
+    resolver: &Resolver<'b>,
     refs_complete: bool,
     same_module: Option<&str>,
     out: &mut Diagnostics,
 ) {
     let manifest = &service.manifest;
-    let root = FieldPath::root();
     let mut cx = Cx {
         file: &manifest.path,
         text: &manifest.text,
-        folder: Some(&service.folder),
+        home: Home::Service(&service.folder),
         resolver,
         out,
         refs_complete,
     };
     cx.service_folder(&service.folder, same_module);
     cx.service_manifest(&manifest.spec);
-    cx.schemas(&root.key("schemas"), &manifest.spec.schemas);
+    cx.schemas();
 
     // Names shared by the whole service module: models (from every file), the client, and each
     // operation's options struct and method.
@@ -107,14 +107,14 @@ fn validate_service(
     for op in &service.operations {
         let mut cx = cx_for(op, service, resolver, refs_complete, out);
         names.operation(&mut cx, op);
-        cx.schemas(&root.key("schemas"), &op.spec.schemas);
+        cx.schemas();
         cx.operation(&op.spec);
     }
 }
 
 fn cx_for<'a, 'b>(
-    op: &'a Loaded<OperationFile>,
-    service: &'a LoadedService,
+    op: &'b Loaded<OperationFile>,
+    service: &'b LoadedService,
     resolver: &'a Resolver<'b>,
     refs_complete: bool,
     out: &'a mut Diagnostics,
@@ -122,7 +122,7 @@ fn cx_for<'a, 'b>(
     Cx {
         file: &op.path,
         text: &op.text,
-        folder: Some(&service.folder),
+        home: Home::Operation(&service.folder, &op.path),
         resolver,
         out,
         refs_complete,
@@ -148,7 +148,8 @@ fn located(
 struct Cx<'a, 'b> {
     file: &'a str,
     text: &'a str,
-    folder: Option<&'a str>,
+    /// The file being checked, as the resolver knows it: references resolve from here.
+    home: Home<'b>,
     resolver: &'a Resolver<'b>,
     out: &'a mut Diagnostics,
     /// False when a file that references here could point into failed to load: then an

@@ -11,7 +11,7 @@ use crate::diagnostics::Diagnostics;
 use crate::load::{Loaded, LoadedService, OperationFile};
 use crate::locate::FieldPath;
 use crate::names::{bare, camel, is_valid_ident, snake};
-use crate::resolve::Resolver;
+use crate::resolve::{Home, Resolver};
 
 /// Argument and field names a generated method or options struct uses itself: a parameter
 /// given one of these names would shadow a local or repeat a field.
@@ -33,7 +33,17 @@ pub(super) const RESERVED_ARGS: &[&str] = &[
 /// variant): a schema with one of these Rust names would clash or shadow.
 pub(super) const RESERVED_TYPES: &[&str] = &[
     "UnknownValue",
+    "UnknownVariant",
     "Arc",
+    "BTreeMap",
+    "CheckConstraints",
+    "FieldPath",
+    "IntegerRule",
+    "ItemsRule",
+    "NumberRule",
+    "OffsetDateTime",
+    "StringRule",
+    "Tagged",
     "BodyFormat",
     "Box",
     "ClientCore",
@@ -103,44 +113,48 @@ pub(super) struct ServiceNames {
 impl ServiceNames {
     /// Checks the schema names across the service's files (collisions inside one file are
     /// reported by `schemas`) and the client's name.
-    pub(super) fn new(
-        service: &LoadedService,
-        resolver: &Resolver<'_>,
+    pub(super) fn new<'b>(
+        service: &'b LoadedService,
+        resolver: &Resolver<'b>,
         refs_complete: bool,
         out: &mut Diagnostics,
     ) -> Self {
         let manifest = &service.manifest;
-        let root = FieldPath::root();
         let client = format!("{}Client", camel(&service.folder));
         let mut types: BTreeMap<String, (String, FieldPath)> = BTreeMap::new();
-        for name in manifest.spec.schemas.keys() {
-            types.insert(
-                camel(name),
-                (manifest.path.clone(), root.key("schemas").key(name)),
-            );
+        for entry in resolver.entries_of(Home::Service(&service.folder)) {
+            types
+                .entry(camel(&entry.name))
+                .or_insert((manifest.path.clone(), entry.at.clone()));
         }
         for op in &service.operations {
-            // Collisions inside one file are reported by `schemas`; here, across files.
+            // Collisions inside one file are reported by `schemas`; here, across files, each
+            // blamed on the later file, once.
             let mut own: BTreeMap<String, (String, FieldPath)> = BTreeMap::new();
-            for name in op.spec.schemas.keys() {
-                let at = root.key("schemas").key(name);
+            for entry in resolver.entries_of(Home::Operation(&service.folder, &op.path)) {
+                let name = &entry.name;
+                let rust = camel(name);
                 let mut cx = cx_for(op, service, resolver, refs_complete, out);
-                if let Some((other, _)) = types.get(&camel(name)) {
-                    let message = if camel(name) == *name {
-                        format!("schema `{name}` is defined in `{other}` too")
-                    } else {
-                        format!(
-                            "schema `{name}` is named `{}` in Rust, like a schema in `{other}`",
-                            camel(name)
-                        )
+                if let Some((other, _)) = types.get(&rust) {
+                    let message = match (&entry.inline, rust == *name) {
+                        (Some(_), _) => format!(
+                            "this inline schema is named `{rust}` in Rust, like a schema in `{other}`"
+                        ),
+                        (None, true) => format!("schema `{name}` is defined in `{other}` too"),
+                        (None, false) => {
+                            format!(
+                                "schema `{name}` is named `{rust}` in Rust, like a schema in `{other}`"
+                            )
+                        }
                     };
                     cx.error(
-                        &at,
+                        &entry.at,
                         message,
-                        Some("the schemas of one service share a module: rename one, or keep one copy in service.yaml".into()),
+                        Some("the schemas of one service share a module: rename one, or keep one copy in service.yaml, which every operation file of the service can use".into()),
                     );
                 } else {
-                    own.entry(camel(name)).or_insert((op.path.clone(), at));
+                    own.entry(rust)
+                        .or_insert((op.path.clone(), entry.at.clone()));
                 }
             }
             types.extend(own);

@@ -77,7 +77,7 @@ impl Cx<'_, '_> {
                 );
             }
             if self.schema_ref(&at.key("schema"), &body.schema)
-                && let Some(schema) = self.resolver.schema(self.folder, &body.schema)
+                && let Some(schema) = self.resolver.schema(self.home, &body.schema)
                 && schema.properties.is_none()
             {
                 self.error(

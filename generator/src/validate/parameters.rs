@@ -255,13 +255,27 @@ impl Cx<'_, '_> {
 
 /// Why `value` breaks `spec`'s constraints, if it does.
 pub fn constraint_problem(spec: &ParameterSpec, value: &str) -> Option<String> {
-    let lowered = spec.pattern.as_deref().map(patterns::lower);
-    let len = value.chars().count() as u64;
-    let min = spec
-        .min_length
-        .max(lowered.as_ref().and_then(|l| l.as_ref().ok()?.min_length));
-    let max = match (
+    text_problem(
+        spec.min_length,
         spec.max_length,
+        spec.pattern.as_deref(),
+        value,
+    )
+}
+
+/// Why `value` breaks the length and pattern rules of a parameter or string property, if it
+/// does; the lengths a pattern's look-ahead carries count too.
+pub(super) fn text_problem(
+    min_length: Option<u64>,
+    max_length: Option<u64>,
+    pattern: Option<&str>,
+    value: &str,
+) -> Option<String> {
+    let lowered = pattern.map(patterns::lower);
+    let len = value.chars().count() as u64;
+    let min = min_length.max(lowered.as_ref().and_then(|l| l.as_ref().ok()?.min_length));
+    let max = match (
+        max_length,
         lowered.as_ref().and_then(|l| l.as_ref().ok()?.max_length),
     ) {
         (Some(a), Some(b)) => Some(a.min(b)),
@@ -277,14 +291,11 @@ pub fn constraint_problem(spec: &ParameterSpec, value: &str) -> Option<String> {
     {
         return Some(format!("is {len} characters long; the maximum is {max}"));
     }
-    if let Some(Ok(_)) = lowered
-        && let Some(regex) = spec.pattern.as_deref().and_then(patterns::compiled)
+    if let (Some(Ok(_)), Some(pattern)) = (&lowered, pattern)
+        && let Some(regex) = patterns::compiled(pattern)
         && !regex.is_match(value)
     {
-        return Some(format!(
-            "does not match the pattern `{}`",
-            spec.pattern.as_deref().unwrap_or_default()
-        ));
+        return Some(format!("does not match the pattern `{pattern}`"));
     }
     None
 }

@@ -96,7 +96,7 @@ impl Cx<'_, '_> {
                     Some("add `schema:` with the service's error schema".into()),
                 ),
                 Some(schema) => {
-                    if let Some(s) = self.resolver.schema(self.folder, schema)
+                    if let Some(s) = self.resolver.schema(self.home, schema)
                         && s.error_fields.is_none()
                     {
                         self.error(&root.key("responses").key("default").key("schema"), format!("error schema `{schema}` has no `errorFields`"), Some("say where the code and message are, e.g. `errorFields: {code: error.code, message: error.message}`".into()));
@@ -182,7 +182,7 @@ impl Cx<'_, '_> {
                 if !seen.insert(name) {
                     continue;
                 }
-                let Some(schema) = self.resolver.schema(self.folder, name) else {
+                let Some(schema) = self.resolver.schema(self.home, name) else {
                     continue;
                 };
                 for (wire, prop) in schema.properties.iter().flatten() {
