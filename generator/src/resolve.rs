@@ -232,7 +232,7 @@ impl<'a> Resolver<'a> {
         prop: &PropertySpec,
         at: &FieldPath,
     ) {
-        let name = format!("{}{}{suffix}", camel(owner), camel(wire));
+        let name = inline_name(owner, wire, suffix);
         if let Some(TypeSpec::Inline(item)) = &prop.items {
             self.add_inline(home, &name, "", "Item", item, &at.key("items"));
         }
@@ -523,6 +523,18 @@ impl<'a> Resolver<'a> {
         let spec = entry.spec().additional_properties.as_ref()?;
         Some(self.element(entry.home, &format!("{}Value", camel(&entry.name)), spec))
     }
+}
+
+/// The name of the inline schema a property (`wire`, empty for an element or value type) of
+/// `owner` defines: `Namespace` + `properties` = `NamespaceProperties`, `+ Item` for an array's
+/// element, `+ Value` for a map's value.
+fn inline_name(owner: &str, wire: &str, suffix: &str) -> String {
+    let property = if wire.is_empty() {
+        String::new()
+    } else {
+        camel(wire)
+    };
+    format!("{}{property}{suffix}", camel(owner))
 }
 
 /// A property that defines a schema in place: an object with `properties`, or a string enum.

@@ -279,10 +279,11 @@ fn rules_text(r: &Rules) -> Option<String> {
         (None, Some(max)) => parts.push(format!("at most {max}")),
         (None, None) => {}
     }
+    let items = |n: u64| if n == 1 { "item" } else { "items" };
     match (r.min_items, r.max_items) {
-        (Some(min), Some(max)) => parts.push(format!("{min} to {max} items")),
-        (Some(min), None) => parts.push(format!("at least {min} items")),
-        (None, Some(max)) => parts.push(format!("at most {max} items")),
+        (Some(min), Some(max)) => parts.push(format!("{min} to {max} {}", items(max))),
+        (Some(min), None) => parts.push(format!("at least {min} {}", items(min))),
+        (None, Some(max)) => parts.push(format!("at most {max} {}", items(max))),
         (None, None) => {}
     }
     (!parts.is_empty()).then(|| parts.join(", "))

@@ -135,7 +135,11 @@ impl<'b> Cx<'_, 'b> {
                 ("integer", Value::Number(_)) => Some("write a whole number".into()),
                 _ => None,
             };
-            self.error(at, format!("example value {value} is not a `{kind}`"), help);
+            self.error(
+                at,
+                format!("example value {value} is not {}", a_type(kind)),
+                help,
+            );
             return;
         }
         if format == Some("date-time")
@@ -257,6 +261,16 @@ impl<'b> Cx<'_, 'b> {
             }
         }
     }
+}
+
+/// "a `string`", "an `integer`".
+fn a_type(kind: &str) -> String {
+    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} `{kind}`")
 }
 
 /// What a type is called in a message.

@@ -352,9 +352,13 @@ impl<'b> Cx<'_, 'b> {
             _ => false,
         };
         if !fits {
+            let what = match &prop.enum_values {
+                Some(values) => format!("one of {}", values.join(", ")),
+                None => format!("a value of this `{}`", prop.kind),
+            };
             self.error(
                 at,
-                format!("the default {json} is not a value of this `{}`", prop.kind),
+                format!("the default {json} is not {what}"),
                 Some(
                     "write the default exactly as the service documents it, in the property's type"
                         .into(),

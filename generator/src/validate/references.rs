@@ -115,8 +115,8 @@ pub(super) fn cycles<'s>(set: &'s SpecSet, resolver: &Resolver<'s>, out: &mut Di
                         format!(
                             "schema `{}` includes itself through `allOf` ({} -> {})",
                             start.name,
-                            trail.join(" -> "),
-                            start.name
+                            start.name,
+                            trail.join(" -> ")
                         ),
                         Some("`allOf` builds on other schemas; remove the loop".into()),
                     ));
