@@ -52,6 +52,9 @@ pub struct Diagnostic {
     pub message: String,
     /// What would be valid, or a near miss.
     pub help: Option<String>,
+    /// A warning's kind, printed in brackets, by which a spec can acknowledge it
+    /// (`pattern-length`).
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -71,12 +74,14 @@ impl Diagnostic {
             field: field.into(),
             message: message.into(),
             help,
+            code: None,
         }
     }
 
-    /// The same diagnostic as a warning.
-    pub fn warning(mut self) -> Self {
+    /// The same diagnostic as a warning of the kind `code`.
+    pub fn warning(mut self, code: &'static str) -> Self {
         self.severity = Severity::Warning;
+        self.code = Some(code);
         self
     }
 
@@ -109,7 +114,10 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{label}: {}", self.message)?;
+        match self.code {
+            Some(code) => writeln!(f, "{label}[{code}]: {}", self.message)?,
+            None => writeln!(f, "{label}: {}", self.message)?,
+        }
         let gutter = match (self.position, &self.source_line) {
             (Some((line, _)), Some(_)) => line.to_string().len(),
             _ => 1,
@@ -355,10 +363,11 @@ mod tests {
             "",
         ];
         assert_eq!(diag.to_string(), expected.join("\n"));
-        let bare = Diagnostic::new("svc/op.yaml", "", "cannot read file", None).warning();
+        let bare = Diagnostic::new("svc/op.yaml", "", "op.yaml should be get.yaml", None)
+            .warning("file-name");
         assert_eq!(
             bare.to_string(),
-            "warning: cannot read file\n --> svc/op.yaml\n"
+            "warning[file-name]: op.yaml should be get.yaml\n --> svc/op.yaml\n"
         );
     }
 
@@ -380,7 +389,7 @@ mod tests {
         let mut diags = Diagnostics::default();
         diags.push(Diagnostic::new("a.yaml", "", "one", None));
         diags.push(Diagnostic::new("a.yaml", "", "two", None));
-        diags.push(Diagnostic::new("b.yaml", "", "three", None).warning());
+        diags.push(Diagnostic::new("b.yaml", "", "three", None).warning("file-name"));
         assert!(diags.to_string().ends_with("2 errors in 1 file, 1 warning"));
         assert!(!diags.has_io_errors());
         diags.push(Diagnostic::new("c.yaml", "", "unreadable", None).io());

@@ -36,6 +36,8 @@ pub struct Generated {
     pub plan: Plan,
     /// Warnings about the specs.
     pub warnings: Diagnostics,
+    /// Warnings the specs acknowledge (left out of `warnings`).
+    pub acknowledged: Vec<Diagnostic>,
     /// How many spec files were read.
     pub spec_files: usize,
     /// The generated block of the crate's `Cargo.toml` (one feature per service); see
@@ -49,6 +51,7 @@ pub fn generate(specs: &Path) -> Result<Generated, Diagnostics> {
     // Every file is read and every loaded file is checked, so one run reports every mistake.
     let (set, mut diagnostics) = load::load_partial(specs);
     diagnostics.extend(validate::validate(&set));
+    let (diagnostics, acknowledged) = validate::acknowledge(&set, diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
@@ -78,6 +81,7 @@ pub fn generate(specs: &Path) -> Result<Generated, Diagnostics> {
     Ok(Generated {
         plan,
         warnings: diagnostics,
+        acknowledged,
         spec_files,
         features_block: manifest::features_block(&features),
     })

@@ -100,6 +100,12 @@ fn codegen(check: bool, specs: &Path, out: &Path) -> ExitCode {
     for warning in generated.warnings.warnings() {
         eprintln!("{warning}");
     }
+    if !generated.acknowledged.is_empty() {
+        eprintln!(
+            "note: {} warning(s) acknowledged by the specs (their `acknowledge` lists say why)",
+            generated.acknowledged.len()
+        );
+    }
     if let Err(message) =
         generator::manifest::add_to_plan(out, &generated.features_block, &mut generated.plan)
     {

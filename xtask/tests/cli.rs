@@ -205,20 +205,25 @@ fn success_ends_with_one_summary_line() {
         lines[0],
         format!("codegen: {read} spec files read, {files} files written, 0 unchanged, 0 removed")
     );
-    // The specs' warnings, and nothing else, go to stderr, each rendered like a compiler's.
-    let warnings = generator::generate(&specs)
-        .expect("the real specs generate")
-        .warnings;
+    // The specs' warnings, and nothing else, go to stderr, each rendered like a compiler's,
+    // then how many the specs acknowledge.
+    let generated = generator::generate(&specs).expect("the real specs generate");
     let mut expected = String::new();
-    for warning in warnings.warnings() {
+    for warning in generated.warnings.warnings() {
         let rendered = warning.to_string();
-        assert!(rendered.starts_with("warning: "), "{rendered}");
+        assert!(rendered.starts_with("warning["), "{rendered}");
         assert!(
             rendered.contains(&format!("--> {}:", warning.file)),
             "{rendered}"
         );
         expected.push_str(&rendered);
         expected.push('\n');
+    }
+    if !generated.acknowledged.is_empty() {
+        expected.push_str(&format!(
+            "note: {} warning(s) acknowledged by the specs (their `acknowledge` lists say why)\n",
+            generated.acknowledged.len()
+        ));
     }
     assert_eq!(text(&first.stderr), expected);
 

@@ -16,6 +16,7 @@
 //! a new submodule, called from the check it refines (an operation-level check from
 //! `operation`, a schema-level one from `schema`) or from the driver here.
 
+mod acknowledge;
 mod example_bodies;
 mod examples;
 mod names;
@@ -36,6 +37,7 @@ use crate::locate::{FieldPath, locate};
 use crate::names::snake;
 use crate::resolve::{Home, Resolver};
 
+pub use acknowledge::acknowledge;
 pub use parameters::constraint_problem;
 
 use names::ServiceNames;
@@ -185,9 +187,17 @@ impl Cx<'_, '_> {
         self.out.push(diag);
     }
 
-    fn warn(&mut self, at: &FieldPath, message: impl Into<String>, help: Option<String>) {
+    /// A warning of the kind `code` (one of [`acknowledge::WARNINGS`]).
+    fn warn(
+        &mut self,
+        code: &'static str,
+        at: &FieldPath,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
+        debug_assert!(acknowledge::WARNINGS.iter().any(|(c, _)| *c == code));
         self.out
-            .push(located(self.file, self.text, at, message, help).warning());
+            .push(located(self.file, self.text, at, message, help).warning(code));
     }
 
     /// Documentation becomes doc comments, and the generated crate denies missing docs.

@@ -220,6 +220,7 @@ impl ServiceNames {
         let expected = kebab(&op.spec.operation_id);
         if is_identifier_like(&op.spec.operation_id) && file_stem != expected {
             cx.warn(
+                "file-name",
                 &at_id,
                 format!(
                     "operation `{}` is in `{file_stem}.yaml`; its file should be `{expected}.yaml`",

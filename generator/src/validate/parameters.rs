@@ -238,13 +238,14 @@ impl Cx<'_, '_> {
                 dead.push(format!("maxLength {}", p.max_length.unwrap_or(0)));
             }
             self.warn(
+                "pattern-length",
                 &at.key("pattern"),
                 format!(
                     "the pattern of `{}` admits {admitted}, but minLength/maxLength say {declared}",
                     p.name
                 ),
                 Some(format!(
-                    "a value must pass both, so only {} pass and {} never decides; if the documentation says both, keep them and explain in a comment",
+                    "a value must pass both, so only {} pass and {} never decides; if the documentation says both, keep them and acknowledge this warning (`acknowledge:` with `warning: pattern-length`, this field, and a reason)",
                     describe_lengths(min, max),
                     dead.join(" and ")
                 )),

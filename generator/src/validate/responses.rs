@@ -120,6 +120,7 @@ impl Cx<'_, '_> {
                 }
                 if !successes.contains(&202) {
                     self.warn(
+                        "long-running-without-202",
                         &root.key("longRunning"),
                         "long-running operation documents no 202 response",
                         None,
