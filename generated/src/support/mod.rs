@@ -22,6 +22,7 @@ mod path;
 mod read_only;
 mod response;
 mod union;
+pub mod xml_list;
 
 /// What users of the crate see; the crate root re-exports all of it.
 pub mod api {

@@ -41,6 +41,7 @@ struct Uses {
     map: bool,
     date: bool,
     read_only: bool,
+    xml_list: bool,
     enumeration: bool,
     union: bool,
     contract: bool,
@@ -64,6 +65,7 @@ fn uses(models: &[Model]) -> Uses {
                     uses.map |= f.ty.holds_map();
                     uses.date |= f.ty == TypeRef::DateTime;
                     uses.read_only |= f.read_only;
+                    uses.xml_list |= f.xml_item.is_some();
                     if model.checked && !f.read_only && !f.rules.is_empty() {
                         uses.pattern |= f.rules.pattern.is_some();
                         rules.extend(
@@ -123,6 +125,9 @@ fn models(models: &[Model], in_common: bool) -> TokenStream {
     }
     if uses.read_only {
         support.push("skip_read_only");
+    }
+    if uses.xml_list {
+        support.push("xml_list");
     }
     if !support.is_empty() {
         support.sort_unstable();
@@ -193,7 +198,10 @@ fn structure(
         let value = &t.value;
         quote! { #[serde(tag = #property, rename = #value)] }
     });
-    let fields_tokens = fields.iter().map(|f| field(f, in_common));
+    let fields_tokens = fields.iter().map(|f| field(&model.name, f, in_common));
+    let writers = fields
+        .iter()
+        .filter_map(|f| xml_list_writer(&model.name, f, in_common));
     let extra_field = extra.map(|ty| {
         let ty = type_tokens(ty, in_common);
         quote! {
@@ -210,10 +218,40 @@ fn structure(
             #(#fields_tokens)*
             #extra_field
         }
+
+        #(#writers)*
     }
 }
 
-fn field(f: &Field, in_common: bool) -> TokenStream {
+/// The function that writes a wrapped XML list field, naming each item's element.
+fn xml_list_writer(model: &str, f: &Field, in_common: bool) -> Option<TokenStream> {
+    let item = f.xml_item.as_ref()?;
+    let name = ident(&xml_writer_name(model, f));
+    let ty = type_tokens(&f.ty, in_common);
+    let doc = format!(
+        " Writes [`{model}::{}`] as one `<{item}>` element per item.",
+        f.name.trim_start_matches("r#")
+    );
+    Some(quote! {
+        #[doc = #doc]
+        fn #name<S: serde::Serializer>(
+            items: &Option<#ty>,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            xml_list::serialize(items, #item, serializer)
+        }
+    })
+}
+
+fn xml_writer_name(model: &str, f: &Field) -> String {
+    format!(
+        "write_{}_{}",
+        crate::names::snake(model),
+        f.name.trim_start_matches("r#")
+    )
+}
+
+fn field(model: &str, f: &Field, in_common: bool) -> TokenStream {
     let doc = docs(&field_docs(f));
     let name = ident(&f.name);
     let wire = &f.wire;
@@ -232,7 +270,14 @@ fn field(f: &Field, in_common: bool) -> TokenStream {
     } else {
         "Option::is_none"
     };
-    let with = date.then(|| quote! { , with = "date_time::option" });
+    let with = match (&f.xml_item, date) {
+        (Some(_), _) => {
+            let writer = xml_writer_name(model, f);
+            Some(quote! { , serialize_with = #writer, deserialize_with = "xml_list::deserialize" })
+        }
+        (None, true) => Some(quote! { , with = "date_time::option" }),
+        (None, false) => None,
+    };
     quote! {
         #doc
         #[serde(rename = #wire, default, skip_serializing_if = #skip #with)]

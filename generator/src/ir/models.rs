@@ -147,6 +147,8 @@ pub struct Field {
     pub rules: Rules,
     /// The field's type holds a model that implements `CheckConstraints`.
     pub nested_check: bool,
+    /// For an array sent as a wrapped XML list: the element name of each item.
+    pub xml_item: Option<String>,
 }
 
 /// Constraints on a field's value.
@@ -357,7 +359,8 @@ fn field(wire: &str, spec: &PropertySpec, ty: TypeRef, required: bool) -> Field 
         wire: wire.to_owned(),
         docs: spec.docs.clone(),
         ty,
-        required: required && !spec.read_only,
+        // A wrapped XML list may be an empty element, or absent.
+        required: required && !spec.read_only && spec.xml.is_none(),
         read_only: spec.read_only,
         default: spec.default.as_ref().map(default_text),
         format: shown_format,
@@ -371,6 +374,7 @@ fn field(wire: &str, spec: &PropertySpec, ty: TypeRef, required: bool) -> Field 
             max_items: spec.max_items,
         },
         nested_check: false,
+        xml_item: spec.xml.as_ref().map(|x| x.item_name.clone()),
     }
 }
 

@@ -140,6 +140,24 @@ impl<'b> Cx<'_, 'b> {
                 self.element_type(&at.key("additionalProperties"), values);
             }
         }
+        if let Some(xml) = &prop.xml {
+            if kind != "array" {
+                self.error(
+                    &at.key("xml"),
+                    format!("`xml: {{itemName}}` names the items of a wrapped list; this is a `{kind}`, not an array"),
+                    None,
+                );
+            }
+            if !super::syntax::is_xml_name(&xml.item_name) {
+                self.error(
+                    &at.key("xml").key("itemName"),
+                    format!("`{}` is not an XML element name", xml.item_name),
+                    Some(
+                        "start with a letter or `_`; use letters, digits, `_`, `-` and `.`".into(),
+                    ),
+                );
+            }
+        }
         let scalar = ["string", "integer", "number", "boolean"].contains(&kind) && !inline;
         self.format(at, prop);
         if prop.secret && !(kind == "string" || self.holds_strings(prop)) && self.known(kind) {
