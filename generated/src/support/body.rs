@@ -2,6 +2,7 @@
 
 use super::error::{Error, ErrorKind, Result};
 use super::read_only::writing_request;
+use super::xml_list::writing_xml;
 use azure_core::http::Request;
 use azure_core::http::headers::CONTENT_TYPE;
 use serde::Serialize;
@@ -42,13 +43,14 @@ pub fn set_xml_body<T: Serialize>(
 
 fn to_xml<T: Serialize>(body: &T, root: &str, namespace: Option<&str>) -> Result<String> {
     let mut xml =
-        writing_request(|| quick_xml::se::to_string_with_root(root, body)).map_err(|e| {
-            encode_error(match e {
-                quick_xml::SeError::Unsupported(_) => "a value has a type XML cannot represent",
-                quick_xml::SeError::NonEncodable(_) => "a value is not valid UTF-8",
-                _ => "the model could not be written as XML",
-            })
-        })?;
+        writing_request(|| writing_xml(|| quick_xml::se::to_string_with_root(root, body)))
+            .map_err(|e| {
+                encode_error(match e {
+                    quick_xml::SeError::Unsupported(_) => "a value has a type XML cannot represent",
+                    quick_xml::SeError::NonEncodable(_) => "a value is not valid UTF-8",
+                    _ => "the model could not be written as XML",
+                })
+            })?;
     if let Some(namespace) = namespace {
         // The namespace is a property of the wire format, not of the model, so the generated
         // model struct has no `@xmlns` field (users would have to fill it in, or could get it

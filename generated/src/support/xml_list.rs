@@ -3,20 +3,49 @@
 //! quick-xml's serde reads and writes repeated elements directly in their parent, so a wrapped
 //! list needs its own (de)serialization: reading takes every child of the wrapper as an item,
 //! writing names each item's element. Generated code passes the item's element name.
+//!
+//! Writing an element per item is for XML only: written as anything else (JSON, to log or keep
+//! a model, or to compare it in a test), the same map would repeat one key and keep only the
+//! last item. A serializer does not say which format it writes, so the XML writer turns the
+//! element form on while it runs (`writing_xml`); otherwise a list is a plain sequence,
+//! `"Endpoints": ["a", "b"]`, the model's own shape.
 
 use serde::Serialize;
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
+use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
 
-/// Writes `items` as one `item` element each, inside the property's element.
+thread_local! {
+    // Serialization is synchronous, so a thread-local switch cannot leak into another body.
+    static WRITING_XML: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `write`, which serializes an XML document, with wrapped lists written as elements.
+pub(crate) fn writing_xml<R>(write: impl FnOnce() -> R) -> R {
+    /// Restores the previous state even if `write` panics.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            WRITING_XML.with(|on| on.set(self.0));
+        }
+    }
+    let _restore = Restore(WRITING_XML.with(|on| on.replace(true)));
+    write()
+}
+
+/// Writes `items` as one `item` element each, inside the property's element, when writing
+/// XML; as a sequence otherwise.
 pub fn serialize<S: Serializer, T: Serialize>(
     items: &Option<Vec<T>>,
     item: &'static str,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     let items = items.as_deref().unwrap_or_default();
+    if !WRITING_XML.with(Cell::get) {
+        return serializer.collect_seq(items);
+    }
     let mut map = serializer.serialize_map(Some(items.len()))?;
     for value in items {
         map.serialize_entry(item, value)?;
@@ -126,8 +155,32 @@ mod tests {
         );
         assert_eq!(properties.custom_domains.as_ref().map(Vec::len), Some(1));
         assert_eq!(properties.status.as_deref(), Some("Created"));
-        let written = quick_xml::se::to_string_with_root("Properties", &properties).unwrap();
+        let written =
+            super::writing_xml(|| quick_xml::se::to_string_with_root("Properties", &properties))
+                .unwrap();
         assert_eq!(written, XML);
+    }
+
+    #[test]
+    fn anything_but_xml_gets_every_item_as_a_sequence() {
+        let properties: Properties = quick_xml::de::from_str(XML).unwrap();
+        assert_eq!(
+            serde_json::to_value(&properties).unwrap(),
+            serde_json::json!({
+                "Label": "l",
+                "Endpoints": ["https://a/", "https://b/"],
+                "CustomDomains": [{"Name": "x.example"}],
+                "Status": "Created",
+            })
+        );
+        // The switch is off again once the XML is written, even after a panic.
+        let caught = std::panic::catch_unwind(|| super::writing_xml(|| panic!("boom")));
+        assert!(caught.is_err());
+        let json = serde_json::to_string(&properties).unwrap();
+        assert!(
+            json.contains(r#""Endpoints":["https://a/","https://b/"]"#),
+            "{json}"
+        );
     }
 
     #[test]
