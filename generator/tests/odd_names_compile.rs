@@ -8,6 +8,9 @@
 //! cargo reuses what it has built before. It builds in `target/odd-names/` (not the workspace's
 //! own target folder, whose lock the running `cargo test` may hold), so the first run checks the
 //! dependencies once (about a minute on two cores) and later runs only the scratch crate (seconds).
+//!
+//! Next to the generated example tests, the hand-written tests in `tests/valid_crate/` run in the
+//! scratch crate: behaviour of the generated code that no real spec exercises.
 
 mod common;
 
@@ -57,6 +60,9 @@ fn crate_manifest(real: &str) -> String {
     out
 }
 
+/// The test targets in `tests/valid_crate/`, run against the crate generated from `tests/valid`.
+const HAND_WRITTEN_TESTS: &[&str] = &["body_rules"];
+
 #[test]
 fn odd_names_generate_a_crate_that_compiles_without_warnings() {
     let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/valid");
@@ -93,6 +99,16 @@ fn odd_names_generate_a_crate_that_compiles_without_warnings() {
     generator::manifest::add_to_plan(&crate_dir, &generated.features_block, &mut generated.plan)
         .expect("the manifest has its generated block");
     generator::output::write(&crate_dir, &generated.plan).expect("write the generated files");
+    // Hand-written end-to-end tests of the generated crate, which need its types.
+    let hand_written = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/valid_crate");
+    fs::create_dir_all(crate_dir.join("tests")).expect("mkdir");
+    for test in HAND_WRITTEN_TESTS {
+        fs::copy(
+            hand_written.join(format!("{test}.rs")),
+            crate_dir.join(format!("tests/{test}.rs")),
+        )
+        .expect("copy a hand-written test");
+    }
 
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -107,6 +123,8 @@ fn odd_names_generate_a_crate_that_compiles_without_warnings() {
             "azure-mgmt",
             "--test",
             "examples",
+            "--test",
+            "body_rules",
             "--message-format",
             "json",
         ])
@@ -149,6 +167,11 @@ fn odd_names_generate_a_crate_that_compiles_without_warnings() {
             .collect::<Vec<_>>()
             .join("\n"),
         String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout
+            .contains("test an_int32_outside_its_bounds_is_refused_before_anything_is_sent ... ok"),
+        "the hand-written tests ran:\n{stdout}"
     );
     // One test per documented example of the valid specs, all run.
     let set = generator::load::load(&specs).unwrap_or_else(|d| panic!("{d}"));
