@@ -111,6 +111,10 @@ pub struct SubResource {
 /// A union on `type`: one variant per kind this version of the crate knows, and [`UnknownVariant`](Self::UnknownVariant) for any other, kept as it was sent instead of failing the whole response.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "each kind's struct is held by value, like any field; kinds differ in size, and boxing the large ones would cost an allocation per value read"
+)]
 pub enum IntegrationRuntime {
     /// `type: Managed`.
     Managed(ManagedIntegrationRuntime),
@@ -677,6 +681,10 @@ pub struct PackageStore {
 /// A union on `type`: one variant per kind this version of the crate knows, and [`UnknownVariant`](Self::UnknownVariant) for any other, kept as it was sent instead of failing the whole response.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "each kind's struct is held by value, like any field; kinds differ in size, and boxing the large ones would cost an allocation per value read"
+)]
 pub enum CustomSetupBase {
     /// `type: CmdkeySetup`.
     CmdkeySetup(CmdkeySetup),
@@ -927,6 +935,10 @@ pub struct SelfHostedIntegrationRuntimeTypeProperties {
 /// A union on `authorizationType`: one variant per kind this version of the crate knows, and [`UnknownVariant`](Self::UnknownVariant) for any other, kept as it was sent instead of failing the whole response.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "each kind's struct is held by value, like any field; kinds differ in size, and boxing the large ones would cost an allocation per value read"
+)]
 pub enum LinkedIntegrationRuntimeType {
     /// `authorizationType: Key`.
     Key(LinkedIntegrationRuntimeKeyAuthorization),
@@ -1087,6 +1099,10 @@ impl fmt::Display for IntegrationRuntimeState {
 /// A union on `type`: one variant per kind this version of the crate knows, and [`UnknownVariant`](Self::UnknownVariant) for any other, kept as it was sent instead of failing the whole response.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "each kind's struct is held by value, like any field; kinds differ in size, and boxing the large ones would cost an allocation per value read"
+)]
 pub enum SecretBase {
     /// `type: SecureString`.
     SecureString(SecureString),

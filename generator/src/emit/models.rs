@@ -455,6 +455,10 @@ fn union(model: &Model, property: &str, variants: &[UnionVariant]) -> TokenStrea
         #doc
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
+        #[allow(
+            clippy::large_enum_variant,
+            reason = "each kind's struct is held by value, like any field; kinds differ in size, and boxing the large ones would cost an allocation per value read"
+        )]
         pub enum #name {
             #(#defs)*
             /// A kind this version of the crate does not know, kept as it was sent.
