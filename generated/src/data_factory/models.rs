@@ -108,18 +108,14 @@ pub struct SubResource {
 
 /// Azure Data Factory nested object which serves as a compute resource for activities.
 ///
-/// A union on `type`: one variant per kind this version of the crate knows, and [`UnknownVariant`](Self::UnknownVariant) for any other, kept as it was sent instead of failing the whole response.
+/// A union on `type`: one variant per kind this version of the crate knows, and [`UnknownVariant`](Self::UnknownVariant) for any other, kept as it was sent instead of failing the whole response. Each kind's struct is boxed, so the union stays small whatever the kinds' sizes; `From` builds one from a kind's struct.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "each kind's struct is held by value, like any field; kinds differ in size, and boxing the large ones would cost an allocation per value read"
-)]
 pub enum IntegrationRuntime {
     /// `type: Managed`.
-    Managed(ManagedIntegrationRuntime),
+    Managed(Box<ManagedIntegrationRuntime>),
     /// `type: SelfHosted`.
-    SelfHosted(SelfHostedIntegrationRuntime),
+    SelfHosted(Box<SelfHostedIntegrationRuntime>),
     /// A kind this version of the crate does not know, kept as it was sent.
     UnknownVariant(UnknownVariant),
 }
@@ -131,8 +127,8 @@ impl<'de> Deserialize<'de> for IntegrationRuntime {
         let tagged = Tagged::read(deserializer, "type")?;
         Ok(
             match tagged.kind() {
-                Some("Managed") => Self::Managed(tagged.variant()?),
-                Some("SelfHosted") => Self::SelfHosted(tagged.variant()?),
+                Some("Managed") => Self::Managed(Box::new(tagged.variant()?)),
+                Some("SelfHosted") => Self::SelfHosted(Box::new(tagged.variant()?)),
                 _ => Self::UnknownVariant(tagged.unknown()),
             },
         )
@@ -154,13 +150,13 @@ impl Serialize for IntegrationRuntime {
 
 impl From<ManagedIntegrationRuntime> for IntegrationRuntime {
     fn from(value: ManagedIntegrationRuntime) -> Self {
-        Self::Managed(value)
+        Self::Managed(Box::new(value))
     }
 }
 
 impl From<SelfHostedIntegrationRuntime> for IntegrationRuntime {
     fn from(value: SelfHostedIntegrationRuntime) -> Self {
-        Self::SelfHosted(value)
+        Self::SelfHosted(Box::new(value))
     }
 }
 
@@ -678,22 +674,18 @@ pub struct PackageStore {
 
 /// The base definition of the custom setup.
 ///
-/// A union on `type`: one variant per kind this version of the crate knows, and [`UnknownVariant`](Self::UnknownVariant) for any other, kept as it was sent instead of failing the whole response.
+/// A union on `type`: one variant per kind this version of the crate knows, and [`UnknownVariant`](Self::UnknownVariant) for any other, kept as it was sent instead of failing the whole response. Each kind's struct is boxed, so the union stays small whatever the kinds' sizes; `From` builds one from a kind's struct.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "each kind's struct is held by value, like any field; kinds differ in size, and boxing the large ones would cost an allocation per value read"
-)]
 pub enum CustomSetupBase {
     /// `type: CmdkeySetup`.
-    CmdkeySetup(CmdkeySetup),
+    CmdkeySetup(Box<CmdkeySetup>),
     /// `type: EnvironmentVariableSetup`.
-    EnvironmentVariableSetup(EnvironmentVariableSetup),
+    EnvironmentVariableSetup(Box<EnvironmentVariableSetup>),
     /// `type: ComponentSetup`.
-    ComponentSetup(ComponentSetup),
+    ComponentSetup(Box<ComponentSetup>),
     /// `type: AzPowerShellSetup`.
-    AzPowerShellSetup(AzPowerShellSetup),
+    AzPowerShellSetup(Box<AzPowerShellSetup>),
     /// A kind this version of the crate does not know, kept as it was sent.
     UnknownVariant(UnknownVariant),
 }
@@ -705,13 +697,19 @@ impl<'de> Deserialize<'de> for CustomSetupBase {
         let tagged = Tagged::read(deserializer, "type")?;
         Ok(
             match tagged.kind() {
-                Some("CmdkeySetup") => Self::CmdkeySetup(tagged.variant()?),
+                Some("CmdkeySetup") => Self::CmdkeySetup(Box::new(tagged.variant()?)),
                 Some("EnvironmentVariableSetup") => {
-                    Self::EnvironmentVariableSetup(tagged.variant()?)
+                    Self::EnvironmentVariableSetup(Box::new(tagged.variant()?))
                 }
 
-                Some("ComponentSetup") => Self::ComponentSetup(tagged.variant()?),
-                Some("AzPowerShellSetup") => Self::AzPowerShellSetup(tagged.variant()?),
+                Some("ComponentSetup") => {
+                    Self::ComponentSetup(Box::new(tagged.variant()?))
+                }
+
+                Some("AzPowerShellSetup") => {
+                    Self::AzPowerShellSetup(Box::new(tagged.variant()?))
+                }
+
                 _ => Self::UnknownVariant(tagged.unknown()),
             },
         )
@@ -735,25 +733,25 @@ impl Serialize for CustomSetupBase {
 
 impl From<CmdkeySetup> for CustomSetupBase {
     fn from(value: CmdkeySetup) -> Self {
-        Self::CmdkeySetup(value)
+        Self::CmdkeySetup(Box::new(value))
     }
 }
 
 impl From<EnvironmentVariableSetup> for CustomSetupBase {
     fn from(value: EnvironmentVariableSetup) -> Self {
-        Self::EnvironmentVariableSetup(value)
+        Self::EnvironmentVariableSetup(Box::new(value))
     }
 }
 
 impl From<ComponentSetup> for CustomSetupBase {
     fn from(value: ComponentSetup) -> Self {
-        Self::ComponentSetup(value)
+        Self::ComponentSetup(Box::new(value))
     }
 }
 
 impl From<AzPowerShellSetup> for CustomSetupBase {
     fn from(value: AzPowerShellSetup) -> Self {
-        Self::AzPowerShellSetup(value)
+        Self::AzPowerShellSetup(Box::new(value))
     }
 }
 
@@ -932,18 +930,14 @@ pub struct SelfHostedIntegrationRuntimeTypeProperties {
 
 /// The base definition of a linked integration runtime.
 ///
-/// A union on `authorizationType`: one variant per kind this version of the crate knows, and [`UnknownVariant`](Self::UnknownVariant) for any other, kept as it was sent instead of failing the whole response.
+/// A union on `authorizationType`: one variant per kind this version of the crate knows, and [`UnknownVariant`](Self::UnknownVariant) for any other, kept as it was sent instead of failing the whole response. Each kind's struct is boxed, so the union stays small whatever the kinds' sizes; `From` builds one from a kind's struct.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "each kind's struct is held by value, like any field; kinds differ in size, and boxing the large ones would cost an allocation per value read"
-)]
 pub enum LinkedIntegrationRuntimeType {
     /// `authorizationType: Key`.
-    Key(LinkedIntegrationRuntimeKeyAuthorization),
+    Key(Box<LinkedIntegrationRuntimeKeyAuthorization>),
     /// `authorizationType: RBAC`.
-    Rbac(LinkedIntegrationRuntimeRbacAuthorization),
+    Rbac(Box<LinkedIntegrationRuntimeRbacAuthorization>),
     /// A kind this version of the crate does not know, kept as it was sent.
     UnknownVariant(UnknownVariant),
 }
@@ -955,8 +949,8 @@ impl<'de> Deserialize<'de> for LinkedIntegrationRuntimeType {
         let tagged = Tagged::read(deserializer, "authorizationType")?;
         Ok(
             match tagged.kind() {
-                Some("Key") => Self::Key(tagged.variant()?),
-                Some("RBAC") => Self::Rbac(tagged.variant()?),
+                Some("Key") => Self::Key(Box::new(tagged.variant()?)),
+                Some("RBAC") => Self::Rbac(Box::new(tagged.variant()?)),
                 _ => Self::UnknownVariant(tagged.unknown()),
             },
         )
@@ -978,13 +972,13 @@ impl Serialize for LinkedIntegrationRuntimeType {
 
 impl From<LinkedIntegrationRuntimeKeyAuthorization> for LinkedIntegrationRuntimeType {
     fn from(value: LinkedIntegrationRuntimeKeyAuthorization) -> Self {
-        Self::Key(value)
+        Self::Key(Box::new(value))
     }
 }
 
 impl From<LinkedIntegrationRuntimeRbacAuthorization> for LinkedIntegrationRuntimeType {
     fn from(value: LinkedIntegrationRuntimeRbacAuthorization) -> Self {
-        Self::Rbac(value)
+        Self::Rbac(Box::new(value))
     }
 }
 
@@ -1096,18 +1090,14 @@ impl fmt::Display for IntegrationRuntimeState {
 
 /// The base definition of a secret type.
 ///
-/// A union on `type`: one variant per kind this version of the crate knows, and [`UnknownVariant`](Self::UnknownVariant) for any other, kept as it was sent instead of failing the whole response.
+/// A union on `type`: one variant per kind this version of the crate knows, and [`UnknownVariant`](Self::UnknownVariant) for any other, kept as it was sent instead of failing the whole response. Each kind's struct is boxed, so the union stays small whatever the kinds' sizes; `From` builds one from a kind's struct.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "each kind's struct is held by value, like any field; kinds differ in size, and boxing the large ones would cost an allocation per value read"
-)]
 pub enum SecretBase {
     /// `type: SecureString`.
-    SecureString(SecureString),
+    SecureString(Box<SecureString>),
     /// `type: AzureKeyVaultSecret`.
-    AzureKeyVaultSecret(AzureKeyVaultSecretReference),
+    AzureKeyVaultSecret(Box<AzureKeyVaultSecretReference>),
     /// A kind this version of the crate does not know, kept as it was sent.
     UnknownVariant(UnknownVariant),
 }
@@ -1119,9 +1109,9 @@ impl<'de> Deserialize<'de> for SecretBase {
         let tagged = Tagged::read(deserializer, "type")?;
         Ok(
             match tagged.kind() {
-                Some("SecureString") => Self::SecureString(tagged.variant()?),
+                Some("SecureString") => Self::SecureString(Box::new(tagged.variant()?)),
                 Some("AzureKeyVaultSecret") => {
-                    Self::AzureKeyVaultSecret(tagged.variant()?)
+                    Self::AzureKeyVaultSecret(Box::new(tagged.variant()?))
                 }
 
                 _ => Self::UnknownVariant(tagged.unknown()),
@@ -1145,13 +1135,13 @@ impl Serialize for SecretBase {
 
 impl From<SecureString> for SecretBase {
     fn from(value: SecureString) -> Self {
-        Self::SecureString(value)
+        Self::SecureString(Box::new(value))
     }
 }
 
 impl From<AzureKeyVaultSecretReference> for SecretBase {
     fn from(value: AzureKeyVaultSecretReference) -> Self {
-        Self::AzureKeyVaultSecret(value)
+        Self::AzureKeyVaultSecret(Box::new(value))
     }
 }
 

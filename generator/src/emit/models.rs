@@ -419,7 +419,7 @@ fn enumeration(model: &Model, variants: &[Variant]) -> TokenStream {
 fn union(model: &Model, property: &str, variants: &[UnionVariant]) -> TokenStream {
     let name = ident(&model.name);
     let doc = docs(&format!(
-        "{}\n\nA union on `{property}`: one variant per kind this version of the crate knows, and [`UnknownVariant`](Self::UnknownVariant) for any other, kept as it was sent instead of failing the whole response.",
+        "{}\n\nA union on `{property}`: one variant per kind this version of the crate knows, and [`UnknownVariant`](Self::UnknownVariant) for any other, kept as it was sent instead of failing the whole response. Each kind's struct is boxed, so the union stays small whatever the kinds' sizes; `From` builds one from a kind's struct.",
         prose(&model.docs)
     ));
     let defs = variants.iter().map(|v| {
@@ -428,13 +428,13 @@ fn union(model: &Model, property: &str, variants: &[UnionVariant]) -> TokenStrea
         let doc = format!(" `{property}: {}`.", v.value);
         quote! {
             #[doc = #doc]
-            #variant(#ty),
+            #variant(Box<#ty>),
         }
     });
     let reads = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let value = &v.value;
-        quote! { Some(#value) => Self::#variant(tagged.variant()?), }
+        quote! { Some(#value) => Self::#variant(Box::new(tagged.variant()?)), }
     });
     let writes = variants.iter().map(|v| {
         let variant = ident(&v.name);
@@ -446,7 +446,7 @@ fn union(model: &Model, property: &str, variants: &[UnionVariant]) -> TokenStrea
         quote! {
             impl From<#ty> for #name {
                 fn from(value: #ty) -> Self {
-                    Self::#variant(value)
+                    Self::#variant(Box::new(value))
                 }
             }
         }
@@ -455,10 +455,6 @@ fn union(model: &Model, property: &str, variants: &[UnionVariant]) -> TokenStrea
         #doc
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
-        #[allow(
-            clippy::large_enum_variant,
-            reason = "each kind's struct is held by value, like any field; kinds differ in size, and boxing the large ones would cost an allocation per value read"
-        )]
         pub enum #name {
             #(#defs)*
             /// A kind this version of the crate does not know, kept as it was sent.
