@@ -327,6 +327,13 @@ impl<'b> Cx<'_, 'b> {
                     Some("map the nested union's variants here instead".into()),
                 );
             }
+            if variant.spec().additional_properties.is_some() {
+                self.error(
+                    &here,
+                    format!("the variant `{target}` has `additionalProperties`, which unions do not support"),
+                    Some("its extra properties would hold the discriminator, which the variant writes itself; leave `additionalProperties` out and say so in a comment".into()),
+                );
+            }
             if !resolver
                 .bases(variant)
                 .iter()
@@ -345,11 +352,14 @@ impl<'b> Cx<'_, 'b> {
                 );
             }
         }
-        if entry.spec().error_fields.is_some() || entry.spec().xml.is_some() {
+        if entry.spec().error_fields.is_some()
+            || entry.spec().xml.is_some()
+            || entry.spec().additional_properties.is_some()
+        {
             self.error(
                 &at,
                 format!(
-                    "the union `{}` cannot have `errorFields` or `xml`",
+                    "the union `{}` cannot have `errorFields`, `xml` or `additionalProperties`",
                     entry.name
                 ),
                 None,
