@@ -5,9 +5,11 @@ use super::error::{Error, ErrorKind, Result};
 use super::error_body::{self, ErrorContract};
 use super::lro::{FinalState, Poller};
 use super::options::ClientOptions;
+use super::pager::{Page, Pager};
 use super::params::{ParamSpec, check_constraints};
 use super::path::{PathPart, UNRESERVED, build_path};
 use azure_core::credentials::TokenCredential;
+use azure_core::http::pager::PagerOptions;
 use azure_core::http::policies::{Policy, auth::BearerTokenAuthorizationPolicy};
 use azure_core::http::{Context, Pipeline, PipelineSendOptions, RawResponse, Request, Url};
 use percent_encoding::utf8_percent_encode;
@@ -140,6 +142,27 @@ impl ClientCore {
             errors,
             final_state,
             format,
+        )
+    }
+
+    /// A pager over the list that `request` reads (a paged operation's first page), whose
+    /// pages come with one of the success `statuses`; nothing is sent until it is polled.
+    /// `api_version` is added to a next link that has none.
+    pub fn pager<P: Page>(
+        &self,
+        options: PagerOptions<'_>,
+        request: Request,
+        statuses: &'static [u16],
+        api_version: Option<&'static str>,
+        errors: &'static ErrorContract,
+    ) -> Pager<P> {
+        Pager::new(
+            self.clone(),
+            request,
+            statuses,
+            api_version,
+            errors,
+            options,
         )
     }
 }
