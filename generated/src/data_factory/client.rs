@@ -74,7 +74,7 @@ impl DataFactoryClient {
     ///
     /// # Returns
     ///
-    /// The response of status 200.
+    /// The response (status 200) with its decoded body.
     ///
     /// # Errors
     ///

@@ -72,7 +72,7 @@ impl EventHubsClient {
     ///
     /// # Returns
     ///
-    /// The response of status 200.
+    /// The response (status 200) with its decoded body.
     ///
     /// # Errors
     ///

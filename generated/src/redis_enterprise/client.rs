@@ -139,9 +139,10 @@ impl RedisEnterpriseClient {
             .poller(
                 options.method_options.context,
                 request,
+                &[200, 202],
                 &crate::common::ERROR_RESPONSE_CONTRACT,
                 FinalState::AzureAsyncOperation,
-                BodyFormat::Json,
+                Some(BodyFormat::Json),
             );
         Ok(poller)
     }

@@ -125,20 +125,23 @@ impl ClientCore {
         }
     }
 
-    /// A poller for a long-running operation started by `request`; nothing is sent until
-    /// it is awaited or polled.
+    /// A poller for a long-running operation started by `request`, whose initial response
+    /// has one of the success `statuses`; nothing is sent until it is awaited or polled.
+    /// `format` is `None` for an operation without a result (a DELETE).
     pub fn poller<T: DeserializeOwned + Send + 'static>(
         &self,
         context: Context<'_>,
         request: Request,
+        statuses: &'static [u16],
         errors: &'static ErrorContract,
         final_state: FinalState,
-        format: BodyFormat,
+        format: Option<BodyFormat>,
     ) -> Poller<T> {
         Poller::new(
             self.clone(),
             context.into_owned(),
             request,
+            statuses,
             errors,
             final_state,
             format,

@@ -44,9 +44,10 @@ fn poller<T: DeserializeOwned + Send + 'static>(
     core(server).poller(
         Context::new(),
         Request::new(url, verb),
+        &[200, 201, 202],
         &ERRORS,
         state,
-        BodyFormat::Json,
+        Some(BodyFormat::Json),
     )
 }
 
@@ -499,13 +500,253 @@ fn debug_shows_the_state_only() {
     let poller: Poller<()> = core.poller(
         Context::new(),
         Request::new(server_less, Method::Post),
+        &[200, 202],
         &ERRORS,
         FinalState::Location,
-        BodyFormat::Json,
+        None,
     );
     let text = format!("{poller:?}");
     assert!(
         text.starts_with("Poller { state: \"not started\""),
         "{text}"
     );
+}
+
+/// A poller for `verb` on `/start` that accepts `statuses` at first, with no result body when
+/// `format` is `None`.
+fn poller_for<T: DeserializeOwned + Send + 'static>(
+    server: &MockServer,
+    verb: Method,
+    statuses: &'static [u16],
+    state: FinalState,
+    format: Option<BodyFormat>,
+) -> Poller<T> {
+    let url = Url::parse(&format!("{}/start", https_uri(server))).unwrap();
+    core(server)
+        .poller(
+            Context::new(),
+            Request::new(url, verb),
+            statuses,
+            &ERRORS,
+            state,
+            format,
+        )
+        .with_poll_interval(Duration::ZERO)
+}
+
+/// The methods and paths the server saw, in order.
+async fn trail(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect()
+}
+
+/// The initial `verb` on `/start` answers `status` with `/op` as `Azure-AsyncOperation` and
+/// `/location` as `Location`, each when asked for.
+async fn mount_start(server: &MockServer, verb: &str, status: u16, async_op: bool, location: bool) {
+    let base = https_uri(server);
+    let mut response = ResponseTemplate::new(status).insert_header("Retry-After", "0");
+    if async_op {
+        response = response.insert_header("Azure-AsyncOperation", format!("{base}/op"));
+    }
+    if location {
+        response = response.insert_header("Location", format!("{base}/location"));
+    }
+    Mock::given(method(verb))
+        .and(path("/start"))
+        .respond_with(response)
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+/// Serves the keys at `at` (GET).
+async fn mount_keys_at(server: &MockServer, at: &str) {
+    Mock::given(method("GET"))
+        .and(path(at))
+        .respond_with(ResponseTemplate::new(200).set_body_string(KEYS))
+        .mount(server)
+        .await;
+}
+
+/// `verb` answered with `status` and the polling headers asked for, polled to `Succeeded`:
+/// the requests sent are `expected`, and the keys read at the end are the result.
+async fn check_result_url(
+    verb: Method,
+    status: u16,
+    (async_op, location): (bool, bool),
+    state: FinalState,
+    expected: &[&str],
+) {
+    let name = verb.as_str().to_owned();
+    let server = MockServer::start().await;
+    mount_start(&server, &name, status, async_op, location).await;
+    mount_status(&server, r#"{"status":"Succeeded"}"#, None).await;
+    mount_keys_at(&server, "/location").await;
+    mount_keys_at(&server, "/start").await;
+    let poller = poller_for::<AccessKeys>(
+        &server,
+        verb,
+        &[200, 201, 202],
+        state,
+        Some(BodyFormat::Json),
+    );
+    let response = poller
+        .await
+        .unwrap_or_else(|e| panic!("{name} {state:?}: {e}"));
+    assert_keys(&response);
+    assert_eq!(trail(&server).await, expected, "{name} {status} {state:?}");
+}
+
+#[tokio::test]
+async fn put_and_patch_read_the_result_where_the_final_state_says() {
+    use FinalState::*;
+    const BOTH: (bool, bool) = (true, true);
+    let put = |last| ["PUT /start", "GET /op", last];
+    check_result_url(
+        Method::Put,
+        201,
+        BOTH,
+        AzureAsyncOperation,
+        &put("GET /start"),
+    )
+    .await;
+    check_result_url(Method::Put, 201, BOTH, Location, &put("GET /location")).await;
+    check_result_url(
+        Method::Put,
+        201,
+        (true, false),
+        Location,
+        &put("GET /start"),
+    )
+    .await;
+    check_result_url(Method::Put, 202, BOTH, OriginalUri, &put("GET /start")).await;
+    let patch = ["PATCH /start", "GET /op", "GET /start"];
+    check_result_url(Method::Patch, 202, BOTH, AzureAsyncOperation, &patch).await;
+    // Only `Location` to poll: its last response is the result, unless it is read elsewhere.
+    let location_only = (false, true);
+    let put = ["PUT /start", "GET /location"];
+    check_result_url(Method::Put, 202, location_only, Location, &put).await;
+    let patch = ["PATCH /start", "GET /location", "GET /start"];
+    check_result_url(Method::Patch, 202, location_only, OriginalUri, &patch).await;
+}
+
+#[tokio::test]
+async fn post_with_original_uri_reads_the_original_url() {
+    let server = MockServer::start().await;
+    mount_start(&server, "POST", 202, true, true).await;
+    mount_status(&server, r#"{"status":"Succeeded"}"#, None).await;
+    mount_keys_at(&server, "/start").await;
+    let poller = poller_for::<AccessKeys>(
+        &server,
+        Method::Post,
+        &[200, 202],
+        FinalState::OriginalUri,
+        Some(BodyFormat::Json),
+    );
+    assert_keys(&poller.await.unwrap());
+    assert_eq!(
+        trail(&server).await,
+        ["POST /start", "GET /op", "GET /start"]
+    );
+}
+
+#[tokio::test]
+async fn delete_204_at_once_is_success() {
+    for status in [200, 204] {
+        let server = MockServer::start().await;
+        Mock::given(method("DELETE"))
+            .and(path("/start"))
+            // A body on a DELETE's success is not read: the operation has no result.
+            .respond_with(ResponseTemplate::new(status).set_body_string("{\"ignored\":true}"))
+            .mount(&server)
+            .await;
+        let poller: Poller<()> = poller_for(
+            &server,
+            Method::Delete,
+            &[200, 202, 204],
+            FinalState::Location,
+            None,
+        );
+        let response = poller.await.unwrap();
+        assert_eq!(u16::from(response.status()), status);
+        assert_eq!(trail(&server).await, ["DELETE /start"]);
+    }
+}
+
+#[tokio::test]
+async fn delete_accepted_then_polled_at_location_until_204() {
+    for state in [
+        FinalState::Location,
+        FinalState::AzureAsyncOperation,
+        FinalState::OriginalUri,
+    ] {
+        let server = MockServer::start().await;
+        mount_start(&server, "DELETE", 202, false, true).await;
+        Mock::given(method("GET"))
+            .and(path("/location"))
+            .respond_with(ResponseTemplate::new(202).insert_header("Retry-After", "0"))
+            .up_to_n_times(2)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/location"))
+            .respond_with(ResponseTemplate::new(204))
+            .with_priority(2)
+            .mount(&server)
+            .await;
+        let poller: Poller<()> = poller_for(&server, Method::Delete, &[200, 202, 204], state, None);
+        let response = poller.await.unwrap();
+        assert_eq!(response.status(), StatusCode::NoContent);
+        assert_eq!(
+            trail(&server).await,
+            [
+                "DELETE /start",
+                "GET /location",
+                "GET /location",
+                "GET /location"
+            ],
+            "{state:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn delete_via_azure_async_operation_reads_no_result() {
+    let server = MockServer::start().await;
+    mount_start(&server, "DELETE", 202, true, true).await;
+    mount_status(&server, r#"{"status":"Succeeded"}"#, None).await;
+    let poller: Poller<()> = poller_for(
+        &server,
+        Method::Delete,
+        &[200, 202, 204],
+        FinalState::AzureAsyncOperation,
+        None,
+    );
+    let response = poller.await.unwrap();
+    assert_eq!(response.status(), StatusCode::Ok);
+    // Nothing is read after the status monitor: not `Location`, not the deleted resource.
+    assert_eq!(trail(&server).await, ["DELETE /start", "GET /op"]);
+}
+
+#[tokio::test]
+async fn an_initial_status_the_spec_does_not_document_is_an_error() {
+    let server = MockServer::start().await;
+    mount_start(&server, "PUT", 202, true, false).await;
+    let poller: Poller<AccessKeys> = poller_for(
+        &server,
+        Method::Put,
+        &[200, 201],
+        FinalState::AzureAsyncOperation,
+        Some(BodyFormat::Json),
+    );
+    let error = poller.await.unwrap_err();
+    assert_eq!(error.http_status(), Some(StatusCode::Accepted));
+    assert!(matches!(error.kind(), ErrorKind::Service(_)), "{error:?}");
+    assert_eq!(trail(&server).await, ["PUT /start"]);
 }

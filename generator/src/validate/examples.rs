@@ -94,6 +94,13 @@ impl Cx<'_, '_> {
         }
         if example.responses.is_empty() {
             self.error(&at.key("responses"), "the example has no response", None);
+        } else if op.long_running.is_some() && example.responses.keys().all(|s| s == "202") {
+            // The generated test serves the response that ends the operation at once.
+            self.error(
+                &at.key("responses"),
+                "the example of a long-running operation documents only its 202",
+                Some("add the final response from the sample (200, 201 or 204): the example's test serves it".into()),
+            );
         }
         for (status, response) in &example.responses {
             let rat = at.key("responses").key(status);

@@ -20,6 +20,7 @@ mod example_bodies;
 mod examples;
 mod names;
 mod operations;
+mod paging;
 mod parameters;
 mod references;
 mod responses;
@@ -110,6 +111,7 @@ fn validate_service(
         cx.schemas(&root.key("schemas"), &op.spec.schemas);
         cx.operation(&op.spec);
     }
+    paging::page_schemas(service, resolver, refs_complete, out);
 }
 
 fn cx_for<'a, 'b>(
