@@ -389,11 +389,24 @@ pub struct Example {
 }
 
 impl Example {
-    /// The response that ends a long-running example at once: the first documented success
-    /// other than 202 with a body, else the first other than 202.
+    /// The response that ends a long-running example at once: the first documented success that
+    /// does not start polling (a 202, or a 201 with `Azure-AsyncOperation`) with a body, else the
+    /// first such without one.
     pub fn final_response(&self) -> Option<&ExampleResponse> {
-        let done = || self.responses.iter().filter(|r| r.status != 202);
+        let done = || self.responses.iter().filter(|r| !r.starts_polling());
         done().find(|r| r.body.is_some()).or_else(|| done().next())
+    }
+}
+
+impl ExampleResponse {
+    /// Whether a long-running operation polls after this response.
+    pub fn starts_polling(&self) -> bool {
+        self.status == 202
+            || (self.status == 201
+                && self
+                    .headers
+                    .iter()
+                    .any(|(name, _)| name.eq_ignore_ascii_case("azure-asyncoperation")))
     }
 }
 

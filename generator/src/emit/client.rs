@@ -666,8 +666,12 @@ fn method_docs(service: &Service, op: &Operation) -> String {
         if op.returns.body().is_none() {
             text.push_str(" The operation has no result body: the final response's status tells how it ended.");
         }
-    } else if op.paging.is_some() {
-        text.push_str("\n\n# Paging\n\nA [`Pager`] over the items of every page, which sends nothing until it is polled and fetches each page when the items of the one before are used up. [`Pager::into_pages`] gives whole pages with their status and headers, and [`Pager::continuation`] where to resume through `options.method_options.continuation`. A next page is read only from the endpoint's own host.");
+    } else if let Some(paging) = &op.paging {
+        if paging.next_link.is_some() {
+            text.push_str("\n\n# Paging\n\nA [`Pager`] over the items of every page, which sends nothing until it is polled and fetches each page when the items of the one before are used up. [`Pager::into_pages`] gives whole pages with their status and headers, and [`Pager::continuation`] where to resume through `options.method_options.continuation`. A next page is read only from the endpoint's own host.");
+        } else {
+            text.push_str("\n\n# Paging\n\nA [`Pager`] over the items of the list, which the service returns in one page; it sends nothing until it is polled. [`Pager::into_pages`] gives the page with its status and headers.");
+        }
     } else {
         let returns = match &op.returns {
             Returns::Nothing => format!("The response (status {statuses}), which has no body."),
