@@ -702,13 +702,17 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+fn characters(n: u64) -> &'static str {
+    if n == 1 { "character" } else { "characters" }
+}
+
 fn constraint_text(p: &Param) -> String {
     let c = &p.constraints;
     let mut rules = Vec::new();
     match (c.min_length, c.max_length) {
         (Some(min), Some(max)) => rules.push(format!("{min} to {max} characters")),
-        (Some(min), None) => rules.push(format!("at least {min} characters")),
-        (None, Some(max)) => rules.push(format!("at most {max} characters")),
+        (Some(min), None) => rules.push(format!("at least {min} {}", characters(min))),
+        (None, Some(max)) => rules.push(format!("at most {max} {}", characters(max))),
         (None, None) => {}
     }
     if let Some(pattern) = &c.pattern {
