@@ -19,7 +19,7 @@
 //!   followed forever), or that links to another host (the token would go with it), or against
 //!   a continuation that is not a URL (`azure_core` leaves that to the callback; Key Vault's
 //!   client `expect`s it). Here the link of each next page must be an `https` URL on the client's
-//!   endpoint origin, and a link to a page already read in the same run ends the stream with an
+//!   endpoint origin, and a link to a page the pager has already read ends the stream with an
 //!   error instead of looping.
 
 use super::client::ClientCore;
@@ -80,7 +80,7 @@ pub trait Page: DeserializeOwned + Send + 'static {
 /// A page's link to the next page is followed only when it is an `https` URL on the client's
 /// endpoint origin (the bearer token goes with every request), and keeps the query the service
 /// put in it; the operation's `api-version` is added only to a link that has none. A link to a
-/// page already read in the same run is an error, not a loop.
+/// page the pager has already read is an error, not a loop.
 pub struct Pager<P: Page> {
     items: core_pager::ItemIterator<Response<P>>,
     end: End,
@@ -293,14 +293,13 @@ struct Fetcher {
     links: Mutex<Links>,
 }
 
-/// The links of the current run of pages.
+/// What the pages read so far say about links.
 #[derive(Default)]
 struct Links {
-    /// The next link the last page gave, and that page's status: following it continues the
-    /// run; any other continuation (a caller's, or `into_pages` going back to the current page)
-    /// starts a new one.
-    last: Option<(Url, StatusCode)>,
-    /// The URL of every page fetched in this run.
+    /// The status of the last page that gave a next link. A continuation is that link (or, after
+    /// `into_pages`, the link of a page already read); before any, it is the caller's.
+    status: Option<StatusCode>,
+    /// The URL of every page fetched.
     fetched: HashSet<Url>,
 }
 
@@ -311,21 +310,12 @@ impl Fetcher {
         context: &Context<'_>,
     ) -> Result<PagerResult<Response<P>>> {
         let mut request = match state {
-            PagerState::Initial => {
-                self.links().last = None;
-                self.first.clone()
-            }
+            PagerState::Initial => self.first.clone(),
             PagerState::More(continuation) => {
                 Request::new(self.follow(&continuation)?, Method::Get)
             }
         };
-        {
-            let mut links = self.links();
-            if links.last.is_none() {
-                links.fetched.clear();
-            }
-            links.fetched.insert(request.url().clone());
-        }
+        self.links().fetched.insert(request.url().clone());
         let response = self
             .core
             .send(context, &mut request, self.statuses, self.errors)
@@ -350,7 +340,7 @@ impl Fetcher {
                         &body,
                     ));
                 }
-                links.last = Some((link.clone(), status));
+                links.status = Some(status);
                 Some(link)
             }
         };
@@ -364,19 +354,15 @@ impl Fetcher {
         })
     }
 
-    /// The URL to fetch for a continuation: the last page's next link, or one the caller gave to
-    /// resume. Either must be an `https` URL on the endpoint's origin.
+    /// The URL to fetch for a continuation: a page's next link, or one the caller gave to resume.
+    /// Either must be an `https` URL on the endpoint's origin.
     fn follow(&self, continuation: &PagerContinuation) -> Result<Url> {
-        let last = self.links().last.take();
-        let from_last_page = match &last {
-            Some((link, status)) if continuation.as_ref() == link.as_str() => Some(*status),
-            _ => None,
-        };
-        let what = match from_last_page {
+        let from_page = self.links().status;
+        let what = match from_page {
             Some(_) => "the next link",
             None => "the continuation",
         };
-        let refuse = |reason: String| match from_last_page {
+        let refuse = |reason: String| match from_page {
             Some(status) => Error::decode(status, reason),
             None => Error::invalid_parameter("continuation", continuation.as_ref(), reason),
         };
@@ -396,8 +382,6 @@ impl Fetcher {
                 url.host_str().unwrap_or_default()
             )));
         }
-        // A continuation the last page did not give starts a new run of pages.
-        self.links().last = last.filter(|_| from_last_page.is_some());
         Ok(self.with_api_version(url))
     }
 

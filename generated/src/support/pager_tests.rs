@@ -211,9 +211,29 @@ async fn pages_can_be_read_whole() {
             Url::parse(&link(&server, 2)).unwrap()
         ))
     );
+    let debug = format!("{pages:?}");
+    assert!(
+        debug.starts_with("PageIterator { ended: No, continuation: Some(Link(")
+            && debug.contains("page2")
+            && debug.ends_with(", .. }"),
+        "{debug}"
+    );
     let rest: Vec<Response<Rules>> = pages.try_collect().await.unwrap();
     assert_eq!(rest.len(), 2);
     assert_eq!(rest[1].model().next_link, None);
+}
+
+#[tokio::test]
+async fn a_page_iterator_resumes_from_its_continuation() {
+    let server = MockServer::start().await;
+    three_pages(&server).await;
+    let mut pages = list(&server).into_pages();
+    assert!(pages.try_next().await.unwrap().is_some());
+    // After the first page, the next one is where to resume.
+    let continuation = pages.into_continuation().unwrap();
+    assert_eq!(continuation.as_ref(), link(&server, 2));
+    let rest: Vec<String> = resumed(&server, continuation).try_collect().await.unwrap();
+    assert_eq!(rest, ["c", "d", "e"]);
 }
 
 #[tokio::test]
