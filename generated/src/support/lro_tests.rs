@@ -750,3 +750,221 @@ async fn an_initial_status_the_spec_does_not_document_is_an_error() {
     assert!(matches!(error.kind(), ErrorKind::Service(_)), "{error:?}");
     assert_eq!(trail(&server).await, ["PUT /start"]);
 }
+
+#[tokio::test]
+async fn a_200_or_a_201_without_azure_async_operation_ends_at_once() {
+    // A 200 is the result even when it carries polling headers.
+    let server = MockServer::start().await;
+    let base = https_uri(&server);
+    Mock::given(method("PUT"))
+        .and(path("/start"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("Azure-AsyncOperation", format!("{base}/op"))
+                .insert_header("Location", format!("{base}/location"))
+                .set_body_string(KEYS),
+        )
+        .mount(&server)
+        .await;
+    let poller = poller_for::<AccessKeys>(
+        &server,
+        Method::Put,
+        &[200, 201, 202],
+        FinalState::AzureAsyncOperation,
+        Some(BodyFormat::Json),
+    );
+    assert_keys(&poller.await.unwrap());
+    assert_eq!(trail(&server).await, ["PUT /start"]);
+
+    // A 201 polls only with `Azure-AsyncOperation`: with `Location` alone it is the result.
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/start"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .insert_header("Location", format!("{}/location", https_uri(&server)))
+                .set_body_string(KEYS),
+        )
+        .mount(&server)
+        .await;
+    let poller = poller_for::<AccessKeys>(
+        &server,
+        Method::Put,
+        &[200, 201, 202],
+        FinalState::Location,
+        Some(BodyFormat::Json),
+    );
+    let response = poller.await.unwrap();
+    assert_eq!(response.status(), StatusCode::Created);
+    assert_keys(&response);
+    assert_eq!(trail(&server).await, ["PUT /start"]);
+}
+
+#[tokio::test]
+async fn a_202_that_moves_the_monitor_is_followed() {
+    let server = MockServer::start().await;
+    let base = https_uri(&server);
+    mount_start(&server, "POST", 202, false, true).await;
+    Mock::given(method("GET"))
+        .and(path("/location"))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .insert_header("Location", format!("{base}/moved"))
+                .insert_header("Retry-After", "0"),
+        )
+        .mount(&server)
+        .await;
+    mount_keys_at(&server, "/moved").await;
+    let poller = poller_for::<AccessKeys>(
+        &server,
+        Method::Post,
+        &[200, 202],
+        FinalState::Location,
+        Some(BodyFormat::Json),
+    );
+    assert_keys(&poller.await.unwrap());
+    assert_eq!(
+        trail(&server).await,
+        ["POST /start", "GET /location", "GET /moved"]
+    );
+}
+
+#[tokio::test]
+async fn the_status_monitor_may_answer_202_with_or_without_a_status() {
+    let server = MockServer::start().await;
+    mount_accepted(&server, true, "0").await;
+    for body in ["", "{}", r#"{"status":"Succeeded"}"#] {
+        Mock::given(method("GET"))
+            .and(path("/op"))
+            .respond_with(
+                ResponseTemplate::new(202)
+                    .insert_header("Retry-After", "0")
+                    .set_body_string(body),
+            )
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+    }
+    mount_result(&server).await;
+    assert_keys(&keys_poller(&server).await.unwrap());
+    assert_eq!(
+        trail(&server).await,
+        [
+            "POST /start",
+            "GET /op",
+            "GET /op",
+            "GET /op",
+            "GET /result"
+        ]
+    );
+
+    // A 200 from the monitor must say how the operation stands.
+    let server = MockServer::start().await;
+    mount_accepted(&server, true, "0").await;
+    mount_status(&server, "{}", None).await;
+    let error = keys_poller(&server).await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .ends_with("the operation status has no `status` field"),
+        "{error}"
+    );
+}
+
+/// A status, its headers and its body.
+type Scripted = (u16, Vec<(&'static str, String)>, &'static str);
+
+/// An in-process transport for paused-clock tests (a real socket would let the paused clock
+/// jump past the client's own timeouts): it answers from a script and records each URL.
+#[derive(Debug, Default)]
+struct Script {
+    responses: std::sync::Mutex<Vec<Scripted>>,
+    paths: std::sync::Mutex<Vec<String>>,
+}
+
+#[async_trait::async_trait]
+impl azure_core::http::HttpClient for Script {
+    async fn execute_request(
+        &self,
+        request: &Request,
+    ) -> azure_core::Result<azure_core::http::AsyncRawResponse> {
+        self.paths
+            .lock()
+            .unwrap()
+            .push(request.url().path().to_owned());
+        let (status, headers, body) = self.responses.lock().unwrap().remove(0);
+        let mut map = Headers::new();
+        for (name, value) in headers {
+            map.insert(name, value);
+        }
+        Ok(azure_core::http::AsyncRawResponse::from_bytes(
+            StatusCode::from(status),
+            map,
+            body.as_bytes().to_vec(),
+        ))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn each_poll_waits_as_long_as_the_response_before_it_asks() {
+    const BASE: &str = "https://management.example";
+    // (what to poll, its in-progress answer, the final answers, the paths requested)
+    let polls = [
+        (
+            "azure-asyncoperation",
+            (200, r#"{"status":"InProgress"}"#),
+            vec![(200, r#"{"status":"Succeeded"}"#), (200, KEYS)],
+            vec!["/start", "/monitor", "/monitor", "/result"],
+        ),
+        (
+            "location",
+            (202, ""),
+            vec![(200, KEYS)],
+            vec!["/start", "/monitor", "/monitor"],
+        ),
+    ];
+    for (header, (running, running_body), done, paths) in polls {
+        let script = std::sync::Arc::new(Script::default());
+        {
+            let mut responses = script.responses.lock().unwrap();
+            let wait = |seconds: &str| ("retry-after", seconds.to_owned());
+            let mut start = vec![(header, format!("{BASE}/monitor")), wait("1")];
+            if header != "location" {
+                start.push(("location", format!("{BASE}/result")));
+            }
+            responses.push((202, start, ""));
+            responses.push((running, vec![wait("7")], running_body));
+            responses.extend(done.into_iter().map(|(s, b)| (s, vec![wait("0")], b)));
+        }
+        let options = ClientOptions {
+            client_options: azure_core::http::ClientOptions {
+                transport: Some(azure_core::http::Transport::new(script.clone())),
+                retry: RetryOptions::none(),
+                ..Default::default()
+            },
+            endpoint: Some(BASE.to_owned()),
+            ..ClientOptions::default()
+        };
+        let core = ClientCore::new(FakeCredential::new(), options, BASE, BASE).unwrap();
+        let url = Url::parse(&format!("{BASE}/start")).unwrap();
+        let poller: Poller<AccessKeys> = core
+            .poller(
+                Context::new(),
+                Request::new(url, Method::Post),
+                &[200, 202],
+                &ERRORS,
+                FinalState::Location,
+                Some(BodyFormat::Json),
+            )
+            .with_poll_interval(Duration::from_secs(3600));
+        let started = tokio::time::Instant::now();
+        assert_keys(&poller.await.unwrap());
+        // 1 s after the 202, then 7 s after the running answer, on the paused clock.
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_secs(8) && waited < Duration::from_secs(9),
+            "{header}: {waited:?}"
+        );
+        assert_eq!(*script.paths.lock().unwrap(), paths, "{header}");
+    }
+}
