@@ -18,6 +18,10 @@ struct AccessKeys {
 }
 
 const ERRORS: ErrorContract = ARM_SHAPE;
+
+/// Every test poller gives up after this long, so a bug that keeps polling fails its test
+/// instead of hanging the suite.
+const BOUND: Duration = Duration::from_secs(60);
 const KEYS: &str = r#"{"primaryKey":"SECRET-PRIMARY","keyName":"root"}"#;
 
 fn core(server: &MockServer) -> ClientCore {
@@ -41,14 +45,16 @@ fn poller<T: DeserializeOwned + Send + 'static>(
     state: FinalState,
 ) -> Poller<T> {
     let url = Url::parse(&format!("{}/start", https_uri(server))).unwrap();
-    core(server).poller(
-        Context::new(),
-        Request::new(url, verb),
-        &[200, 201, 202],
-        &ERRORS,
-        state,
-        Some(BodyFormat::Json),
-    )
+    core(server)
+        .poller(
+            Context::new(),
+            Request::new(url, verb),
+            &[200, 201, 202],
+            &ERRORS,
+            state,
+            Some(BodyFormat::Json),
+        )
+        .with_timeout(BOUND)
 }
 
 fn keys_poller(server: &MockServer) -> Poller<AccessKeys> {
@@ -532,6 +538,7 @@ fn poller_for<T: DeserializeOwned + Send + 'static>(
             format,
         )
         .with_poll_interval(Duration::ZERO)
+        .with_timeout(BOUND)
 }
 
 /// The methods and paths the server saw, in order.
