@@ -10,10 +10,11 @@
 //! cargo bench -p generator --bench codegen -- --change-spec SPECS_DIR     # for incremental builds
 //! ```
 //!
-//! Synthetic spec sets are made from the real five in `specs/` (see [`synthesize`]): service
+//! Synthetic spec sets are made from the real services in `specs/` (see [`synthesize`]): service
 //! folders `<real-folder>-0000`, `-0001`, ..., each a copy of one real service with up to five
-//! copies of its operation, every operation id, path and operation-local schema renamed so the
-//! set stays valid. Every synthetic set is checked to generate without errors before it is timed.
+//! copies of its operations and of two made-up shapes the real specs may lack (a paged list and a
+//! DELETE with 200/204), every operation id, path and operation-local schema renamed so the set
+//! stays valid. Every synthetic set is checked to generate without errors before it is timed.
 //!
 //! A plain `harness = false` binary rather than criterion: one N = 5,000 pass takes seconds, so a
 //! handful of runs per size is what fits, criterion's minimum sample count does not, and the same
@@ -179,9 +180,15 @@ fn run_benchmark(specs: &Path, sizes: &[usize], runs: Option<usize>, quick: bool
         "emit+rend∥"
     );
     let mut rows: Vec<(usize, Duration)> = Vec::new();
-    // The real five, as checked in.
+    // The real specs, as checked in.
     let real_runs = runs.unwrap_or(if quick { 1 } else { 15 });
-    report("real", 5, &measure(specs, &scratch, real_runs));
+    let real_ops = generator::load::load(specs)
+        .unwrap_or_else(|d| panic!("the real specs load:\n{d}"))
+        .services
+        .iter()
+        .map(|service| service.operations.len())
+        .sum();
+    report("real", real_ops, &measure(specs, &scratch, real_runs));
     for &n in sizes {
         let set = scratch.join(format!("specs-{n}"));
         synthesize(specs, &set, n).unwrap_or_else(|e| panic!("cannot synthesize {n} specs: {e}"));
@@ -503,11 +510,93 @@ struct Template {
     operations: Vec<(String, Value)>,
 }
 
+/// Operation shapes every synthetic service gets after its real operations, so the benchmark
+/// covers them whatever the real specs hold: a paged list (its page schema local, as paging
+/// requires) and a DELETE whose 200 and 204 have no body.
+const SHAPES: [(&str, &str); 2] = [
+    (
+        "things-list",
+        r#"
+operationId: Things_List
+summary: Things - List
+docs: Lists the things of a subscription, a page at a time.
+method: GET
+path: /subscriptions/{subscriptionId}/providers/Contoso.Shapes/things
+parameters:
+  - name: subscriptionId
+    in: path
+    docs: The subscription.
+  - name: api-version
+    in: query
+    docs: The API version.
+    value: '2024-01-01'
+responses:
+  '200':
+    docs: A page of things.
+    schema: ThingList
+  default:
+    docs: Error response describing why the operation failed.
+    schema: common.ErrorResponse
+pageable:
+  nextLinkName: nextLink
+schemas:
+  ThingList:
+    docs: A page of things.
+    properties:
+      value:
+        type: array
+        items: Thing
+        docs: The things.
+      nextLink:
+        type: string
+        docs: The next page.
+  Thing:
+    docs: A thing.
+    properties:
+      name:
+        type: string
+        docs: Its name.
+"#,
+    ),
+    (
+        "things-delete",
+        r#"
+operationId: Things_Delete
+summary: Things - Delete
+docs: Deletes a thing.
+method: DELETE
+path: /subscriptions/{subscriptionId}/providers/Contoso.Shapes/things/{thingName}
+parameters:
+  - name: subscriptionId
+    in: path
+    docs: The subscription.
+  - name: thingName
+    in: path
+    docs: The thing.
+    minLength: 1
+    maxLength: 50
+  - name: api-version
+    in: query
+    docs: The API version.
+    value: '2024-01-01'
+responses:
+  '200':
+    docs: Deleted.
+  '204':
+    docs: There was nothing to delete.
+  default:
+    docs: Error response describing why the operation failed.
+    schema: common.ErrorResponse
+"#,
+    ),
+];
+
 /// Writes `n` operation specs into `out`, made by varying the real ones in `real`.
 ///
 /// Service `s` is a copy of real service `s % 5` (in folder order), named `<folder>-<s:04>`;
-/// it holds up to five copies of that service's operations (one each for `n <= 5`, so `n = 5`
-/// has the real shape). Copy `g` (a global index) renames the operation id
+/// it holds up to five copies of that service's operations followed by the [`SHAPES`] (one
+/// operation each for `n <= 5`, so `n = 5` has the real shape). Copy `g` (a global index)
+/// renames the operation id
 /// (`Namespaces_RegenerateKeys` -> `NamespacesG{g}_RegenerateKeys`), appends `G{g}` to the
 /// path's last segment, and appends `G{g}` to every schema the operation file defines, rewriting
 /// each reference to it (`schema`, `type`, `items`). An XML root keeps its element name. The
@@ -586,6 +675,10 @@ fn templates(real: &Path) -> std::io::Result<Vec<Template>> {
             operations.push((stem, read_yaml(&file)?));
         }
         if !operations.is_empty() {
+            for (stem, text) in SHAPES {
+                let shape = serde_yaml::from_str(text).expect("the shapes are YAML");
+                operations.push((stem.to_owned(), shape));
+            }
             templates.push(Template {
                 folder,
                 manifest,

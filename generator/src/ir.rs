@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 mod models;
 
-use crate::load::{CommonFile, ExampleSpec, Loaded, LoadedService, OperationFile, SpecSet};
+use crate::load::{
+    CommonFile, ExampleSpec, Loaded, LoadedService, OperationFile, PageableSpec, SpecSet,
+};
 use crate::names::{camel, snake};
 use crate::patterns;
 use crate::resolve::{Home, PropType, Resolver};
@@ -90,12 +92,73 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Documented success responses by status.
     pub success: Vec<SuccessResponse>,
+    /// What the method gives the caller, from the success responses.
+    pub returns: Returns,
     /// The error contract's model and constant.
     pub error: ErrorRef,
     /// Present for long-running operations.
     pub long_running: Option<FinalState>,
+    /// Present for paged lists.
+    pub paging: Option<Paging>,
     /// Examples in spec order.
     pub examples: Vec<Example>,
+}
+
+/// What a method gives the caller, decided by which success statuses document a body (they all
+/// name the same schema).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Returns {
+    /// No success status has a body: `()`. Also a long-running DELETE's result.
+    Nothing,
+    /// Every success status has this body.
+    Always(ResultBody),
+    /// Only the statuses listed have this body: `Option<T>`, `None` on the others.
+    Sometimes(ResultBody, Vec<u16>),
+}
+
+impl Returns {
+    /// The body's model and encoding, if any status has one.
+    pub fn body(&self) -> Option<&ResultBody> {
+        match self {
+            Returns::Nothing => None,
+            Returns::Always(body) | Returns::Sometimes(body, _) => Some(body),
+        }
+    }
+}
+
+/// The body a success response documents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultBody {
+    /// Its model.
+    pub ty: TypeRef,
+    /// JSON or XML.
+    pub format: Format,
+    /// For XML: the root element the body must have.
+    pub xml_root: Option<String>,
+}
+
+/// A paged list: how a page holds its items and the next page's link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paging {
+    /// The page model (a local model of the service), which gets a `Page` implementation.
+    pub page: String,
+    /// The field holding the items.
+    pub items: PageField,
+    /// The items' type.
+    pub item: TypeRef,
+    /// The field holding the next page's link; `None` for a list that comes in one page.
+    pub next_link: Option<PageField>,
+    /// The operation's fixed `api-version`, added to a next link that has none.
+    pub api_version: Option<String>,
+}
+
+/// A field of a page model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageField {
+    /// Rust name.
+    pub name: String,
+    /// `Option<_>` in the model.
+    pub optional: bool,
 }
 
 /// A piece of the path template.
@@ -195,13 +258,15 @@ pub struct ErrorRef {
     pub constant: String,
 }
 
-/// How a long-running operation's final result is found.
+/// How a long-running operation's final result is found (`final-state-via`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FinalState {
-    /// Poll `Azure-AsyncOperation`, then read `Location`.
+    /// `azure-async-operation`.
     AzureAsyncOperation,
-    /// Poll `Location`.
+    /// `location`.
     Location,
+    /// `original-uri`.
+    OriginalUri,
 }
 
 /// An example, with bodies as JSON values (XML ones converted through their schema).
@@ -213,8 +278,30 @@ pub struct Example {
     pub parameters: BTreeMap<String, String>,
     /// The request body as JSON (for building the model) and, for XML, the exact expected text.
     pub request_body: Option<ExampleBody>,
-    /// The response the test serves: the first documented success with a body, else the first.
-    pub response: Option<ExampleResponse>,
+    /// The documented success responses, in the example's order.
+    pub responses: Vec<ExampleResponse>,
+}
+
+impl Example {
+    /// The response that ends a long-running example at once: the first documented success that
+    /// does not start polling (a 202, or a 201 with `Azure-AsyncOperation`) with a body, else the
+    /// first such without one.
+    pub fn final_response(&self) -> Option<&ExampleResponse> {
+        let done = || self.responses.iter().filter(|r| !r.starts_polling());
+        done().find(|r| r.body.is_some()).or_else(|| done().next())
+    }
+}
+
+impl ExampleResponse {
+    /// Whether a long-running operation polls after this response.
+    pub fn starts_polling(&self) -> bool {
+        self.status == 202
+            || (self.status == 201
+                && self
+                    .headers
+                    .iter()
+                    .any(|(name, _)| name.eq_ignore_ascii_case("azure-asyncoperation")))
+    }
 }
 
 /// An example body.
@@ -590,8 +677,18 @@ fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationF
         .as_ref()
         .map(|lr| match lr.final_state_via.as_str() {
             "location" => FinalState::Location,
+            "original-uri" => FinalState::OriginalUri,
             _ => FinalState::AzureAsyncOperation,
         });
+    let returns = if long_running.is_some() && op.method == "DELETE" {
+        Returns::Nothing
+    } else {
+        returns(&success)
+    };
+    let paging = op
+        .pageable
+        .as_ref()
+        .and_then(|pageable| paging(resolver, home, op, pageable, &params));
     let examples = op
         .examples
         .iter()
@@ -610,10 +707,80 @@ fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationF
         params,
         body,
         success,
+        returns,
         error,
         long_running,
+        paging,
         examples,
     }
+}
+
+/// What the method returns, from which success statuses have a body.
+fn returns(success: &[SuccessResponse]) -> Returns {
+    let Some(with) = success.iter().find(|s| s.ty.is_some()) else {
+        return Returns::Nothing;
+    };
+    let body = ResultBody {
+        ty: with.ty.clone().unwrap_or(TypeRef::Any),
+        format: with.format,
+        xml_root: with.xml_root.clone(),
+    };
+    if success.iter().all(|s| s.ty.is_some()) {
+        Returns::Always(body)
+    } else {
+        let statuses = success
+            .iter()
+            .filter(|s| s.ty.is_some())
+            .map(|s| s.status)
+            .collect();
+        Returns::Sometimes(body, statuses)
+    }
+}
+
+/// A pageable operation's page: the fields of its first success body that hold the items and
+/// the next link, as the page model has them.
+fn paging(
+    resolver: &Resolver,
+    home: Home<'_>,
+    op: &OperationFile,
+    pageable: &PageableSpec,
+    params: &[Param],
+) -> Option<Paging> {
+    let name = op
+        .responses
+        .iter()
+        .find(|(status, _)| status.as_str() != "default")?
+        .1
+        .schema
+        .as_deref()?;
+    let entry = resolver.lookup(home, name)?;
+    let model = models::build_model(resolver, entry, None);
+    let ModelKind::Struct { fields, .. } = &model.kind else {
+        return None;
+    };
+    let field = |wire: &str| fields.iter().find(|f| f.wire == wire);
+    let items = field(pageable.item_name())?;
+    let TypeRef::Array(item) = &items.ty else {
+        return None;
+    };
+    let next_link = match &pageable.next_link_name {
+        Some(wire) => Some(field(wire)?),
+        None => None,
+    };
+    let page_field = |f: &Field| PageField {
+        name: f.name.clone(),
+        optional: !f.required,
+    };
+    Some(Paging {
+        page: model.name.clone(),
+        items: page_field(items),
+        item: (**item).clone(),
+        next_link: next_link.map(page_field),
+        api_version: params
+            .iter()
+            .find(|p| p.location == Location::Query && p.wire == "api-version")
+            .and_then(|p| p.fixed.clone()),
+    })
 }
 
 fn build_example(
@@ -631,35 +798,33 @@ fn build_example(
         }
         _ => None,
     };
-    // Serve the first documented success that has a body in the example, else the first one.
-    let pick = ex
+    let responses = ex
         .responses
         .iter()
-        .filter_map(|(status, r)| Some((status.parse::<u16>().ok()?, r)))
-        .filter(|(status, _)| success.iter().any(|s| s.status == *status))
-        .min_by_key(|(_, r)| r.body.is_none());
-    let response = pick.map(|(status, r)| {
-        let doc = success.iter().find(|s| s.status == status);
-        let schema = op
-            .responses
-            .get(&status.to_string())
-            .and_then(|r| r.schema.clone());
-        let body = match (&r.body, schema, doc) {
-            (Some(value), Some(schema), Some(doc)) => {
-                example_body(resolver, home, &schema, doc.format, value, false)
-            }
-            _ => None,
-        };
-        ExampleResponse {
-            status,
-            headers: r
-                .headers
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-            body,
-        }
-    });
+        .filter_map(|(status, r)| {
+            let status = status.parse::<u16>().ok()?;
+            let doc = success.iter().find(|s| s.status == status)?;
+            let schema = op
+                .responses
+                .get(&status.to_string())
+                .and_then(|r| r.schema.clone());
+            let body = match (&r.body, schema) {
+                (Some(value), Some(schema)) => {
+                    example_body(resolver, home, &schema, doc.format, value, false)
+                }
+                _ => None,
+            };
+            Some(ExampleResponse {
+                status,
+                headers: r
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                body,
+            })
+        })
+        .collect();
     Example {
         name: name.to_string(),
         parameters: ex
@@ -668,7 +833,7 @@ fn build_example(
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         request_body,
-        response,
+        responses,
     }
 }
 

@@ -139,6 +139,9 @@ pub struct OperationFile {
     /// Present when the operation is long-running.
     #[serde(default)]
     pub long_running: Option<LongRunningSpec>,
+    /// Present when the operation returns a list in pages (`x-ms-pageable`).
+    #[serde(default)]
+    pub pageable: Option<PageableSpec>,
     /// Schemas used only by this operation.
     #[serde(default)]
     pub schemas: IndexMap<String, SchemaSpec>,
@@ -235,9 +238,30 @@ pub struct HeaderSpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LongRunningSpec {
-    /// Where the final result is read: `azure-async-operation` (the final status body, or the
-    /// `Location` URL when given) or `location`.
+    /// Where the final result is read (`final-state-via`): `azure-async-operation`,
+    /// `location` or `original-uri`.
     pub final_state_via: String,
+}
+
+/// A list returned in pages (`x-ms-pageable`): where the 200 body holds the items and the
+/// link to the next page.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PageableSpec {
+    /// The array property that holds the page's items; `value` when absent.
+    #[serde(default)]
+    pub item_name: Option<String>,
+    /// The string property that holds the next page's link; absent (or `null`) for a list
+    /// the service returns in one page.
+    #[serde(default)]
+    pub next_link_name: Option<String>,
+}
+
+impl PageableSpec {
+    /// The items' property name.
+    pub fn item_name(&self) -> &str {
+        self.item_name.as_deref().unwrap_or("value")
+    }
 }
 
 /// A named schema: an object (has `properties`), a string enum (has `enum`), or a discriminated

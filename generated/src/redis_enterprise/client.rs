@@ -62,7 +62,7 @@ impl RedisEnterpriseClient {
     ///
     /// # Arguments
     ///
-    /// * `subscription_id`: The ID of the target subscription. (at least 1 characters)
+    /// * `subscription_id`: The ID of the target subscription. (at least 1 character)
     /// * `resource_group_name`: The name of the resource group. The name is case insensitive. (1 to 90 characters)
     /// * `cluster_name`: The name of the Redis Enterprise cluster. Name must be 1-60 characters long. Allowed characters(A-Z, a-z, 0-9) and hyphen(-). There can be no leading nor trailing nor consecutive hyphens (1 to 60 characters, matching `^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$`)
     /// * `database_name`: The name of the Redis Enterprise database. (1 to 60 characters, matching `^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$`)
@@ -70,7 +70,7 @@ impl RedisEnterpriseClient {
     ///
     /// # Returns
     ///
-    /// The response of status 200.
+    /// The response (status 200) with its decoded body.
     ///
     /// # Errors
     ///
@@ -233,9 +233,10 @@ impl RedisEnterpriseClient {
             .poller(
                 options.method_options.context,
                 request,
+                &[200, 202],
                 &crate::common::ERROR_RESPONSE_CONTRACT,
                 FinalState::AzureAsyncOperation,
-                BodyFormat::Json,
+                Some(BodyFormat::Json),
             );
         Ok(poller)
     }

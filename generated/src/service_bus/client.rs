@@ -70,7 +70,7 @@ impl ServiceBusClient {
     ///
     /// # Returns
     ///
-    /// The response of status 200.
+    /// The response (status 200) with its decoded body.
     ///
     /// # Errors
     ///
@@ -139,7 +139,7 @@ impl ServiceBusClient {
     ///
     /// # Returns
     ///
-    /// The response of status 200.
+    /// The response (status 200) with its decoded body.
     ///
     /// # Errors
     ///

@@ -68,7 +68,7 @@ impl StorageClassicClient {
     ///
     /// # Returns
     ///
-    /// The response of status 200.
+    /// The response (status 200) with its decoded body.
     ///
     /// # Errors
     ///
@@ -122,7 +122,7 @@ impl StorageClassicClient {
     ///
     /// # Returns
     ///
-    /// The response of status 200.
+    /// The response (status 200) with its decoded body.
     ///
     /// # Errors
     ///

@@ -6,9 +6,11 @@ use super::error::{Error, ErrorKind, Result};
 use super::error_body::{self, ErrorContract};
 use super::lro::{FinalState, Poller};
 use super::options::ClientOptions;
+use super::pager::{Page, Pager};
 use super::params::{ParamSpec, check_constraints};
 use super::path::{PathPart, UNRESERVED, build_path};
 use azure_core::credentials::TokenCredential;
+use azure_core::http::pager::PagerOptions;
 use azure_core::http::policies::{Policy, auth::BearerTokenAuthorizationPolicy};
 use azure_core::http::{Context, Pipeline, PipelineSendOptions, RawResponse, Request, Url};
 use percent_encoding::utf8_percent_encode;
@@ -134,23 +136,47 @@ impl ClientCore {
         }
     }
 
-    /// A poller for a long-running operation started by `request`; nothing is sent until
-    /// it is awaited or polled.
+    /// A poller for a long-running operation started by `request`, whose initial response
+    /// has one of the success `statuses`; nothing is sent until it is awaited or polled.
+    /// `format` is `None` for an operation without a result (a DELETE).
     pub fn poller<T: DeserializeOwned + Send + 'static>(
         &self,
         context: Context<'_>,
         request: Request,
+        statuses: &'static [u16],
         errors: &'static ErrorContract,
         final_state: FinalState,
-        format: BodyFormat,
+        format: Option<BodyFormat>,
     ) -> Poller<T> {
         Poller::new(
             self.clone(),
             context.into_owned(),
             request,
+            statuses,
             errors,
             final_state,
             format,
+        )
+    }
+
+    /// A pager over the list that `request` reads (a paged operation's first page), whose
+    /// pages come with one of the success `statuses`; nothing is sent until it is polled.
+    /// `api_version` is added to a next link that has none.
+    pub fn pager<P: Page>(
+        &self,
+        options: PagerOptions<'_>,
+        request: Request,
+        statuses: &'static [u16],
+        api_version: Option<&'static str>,
+        errors: &'static ErrorContract,
+    ) -> Pager<P> {
+        Pager::new(
+            self.clone(),
+            request,
+            statuses,
+            api_version,
+            errors,
+            options,
         )
     }
 }

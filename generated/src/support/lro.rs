@@ -31,14 +31,24 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// Where the spec says the final result of a long-running operation is read from
-/// (`x-ms-long-running-operation-options.final-state-via`).
+/// (`x-ms-long-running-operation-options.final-state-via`). Once the operation has succeeded:
+///
+/// | method | `AzureAsyncOperation` | `Location` | `OriginalUri` |
+/// |---|---|---|---|
+/// | PUT, PATCH | GET the original URL | GET `Location` (else the original URL) | GET the original URL |
+/// | POST | GET `Location`, when given | GET `Location` | GET the original URL |
+/// | DELETE | nothing: the result is empty | nothing | nothing |
+///
+/// When only `Location` is polled (no `Azure-AsyncOperation`), its last response is the result
+/// wherever the table says `Location`; elsewhere the table's URL is read after it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FinalState {
-    /// Poll `Azure-AsyncOperation`; then read the result from `Location` (the original URL
-    /// for PUT and PATCH).
+    /// `azure-async-operation`: poll `Azure-AsyncOperation` to its end.
     AzureAsyncOperation,
-    /// Read the result from `Location` (the original URL for PUT and PATCH when there is none).
+    /// `location`: the result is at `Location`.
     Location,
+    /// `original-uri`: the result is at the URL of the initial request.
+    OriginalUri,
 }
 
 /// Where a long-running operation stands, as reported by [`Poller::next_status`].
@@ -142,9 +152,12 @@ enum Outcome {
 struct Driver {
     core: ClientCore,
     context: Context<'static>,
+    /// The success statuses the spec documents for the initial request.
+    statuses: &'static [u16],
     errors: &'static ErrorContract,
     final_state: FinalState,
-    format: BodyFormat,
+    /// How the result is encoded; `None` when the operation has none (a DELETE, say).
+    format: Option<BodyFormat>,
     poll_interval: Duration,
 }
 
@@ -153,14 +166,16 @@ impl<T: DeserializeOwned + Send + 'static> Poller<T> {
         core: ClientCore,
         context: Context<'static>,
         request: Request,
+        statuses: &'static [u16],
         errors: &'static ErrorContract,
         final_state: FinalState,
-        format: BodyFormat,
+        format: Option<BodyFormat>,
     ) -> Self {
         Self {
             driver: Driver {
                 core,
                 context,
+                statuses,
                 errors,
                 final_state,
                 format,
@@ -291,10 +306,10 @@ impl<T> fmt::Debug for Poller<T> {
 }
 
 impl Driver {
-    /// Sends the initial request: 200/201 is the result, 202 (or 201 with
-    /// `Azure-AsyncOperation`) starts polling.
+    /// Sends the initial request: 202 (or 201 with `Azure-AsyncOperation`) starts polling; any
+    /// other documented success (200, 201, a DELETE's 204) is the result.
     async fn start(&self, mut request: Request) -> Result<Next> {
-        let response = self.send(&mut request, &[200, 201, 202]).await?;
+        let response = self.send(&mut request, self.statuses).await?;
         let status = response.status();
         let headers = response.headers();
         let async_operation = header_url(headers, &AZURE_ASYNC_OPERATION, request.url(), status)?;
@@ -304,12 +319,12 @@ impl Driver {
         if !polls {
             return Ok(Next::Done(Outcome::Result(response)));
         }
-        let original =
-            matches!(request.method(), Method::Put | Method::Patch).then(|| request.url().clone());
-        let final_url = match self.final_state {
-            FinalState::Location => location.clone().or(original),
-            FinalState::AzureAsyncOperation => original.or_else(|| location.clone()),
-        };
+        let result_url = result_url(
+            request.method(),
+            self.final_state,
+            request.url(),
+            location.as_ref(),
+        );
         let (mode, status_url) = match (async_operation, location) {
             (Some(url), _) => (Mode::AsyncOperation, url),
             (None, Some(url)) => (Mode::Location, url),
@@ -320,6 +335,8 @@ impl Driver {
                 ));
             }
         };
+        // Polling `Location` ends with the result itself, unless it is to be read elsewhere.
+        let final_url = result_url.filter(|url| mode == Mode::AsyncOperation || *url != status_url);
         Ok(Next::Continue(Polling {
             mode,
             status_url,
@@ -336,7 +353,10 @@ impl Driver {
         let status = response.status();
         if polling.mode == Mode::Location {
             if status != StatusCode::Accepted {
-                return Ok(Next::Done(Outcome::Result(response)));
+                return match polling.final_url {
+                    Some(url) => self.result(url).await,
+                    None => Ok(Next::Done(Outcome::Result(response))),
+                };
             }
             // A service may move the monitor on each 202.
             let moved = header_url(response.headers(), &LOCATION, request.url(), status)?;
@@ -374,11 +394,7 @@ impl Driver {
                 ..polling
             })),
             "Succeeded" => match polling.final_url {
-                Some(url) => {
-                    let mut request = Request::new(url, Method::Get);
-                    let response = self.send(&mut request, &[200, 201, 204]).await?;
-                    Ok(Next::Done(Outcome::Result(response)))
-                }
+                Some(url) => self.result(url).await,
                 None => Ok(Next::Done(Outcome::NoResultUrl(
                     status,
                     headers,
@@ -392,6 +408,13 @@ impl Driver {
                 Err(Error::new(ErrorKind::Operation(error)))
             }
         }
+    }
+
+    /// Reads the result of a succeeded operation from `url`.
+    async fn result(&self, url: Url) -> Result<Next> {
+        let mut request = Request::new(url, Method::Get);
+        let response = self.send(&mut request, &[200, 201, 204]).await?;
+        Ok(Next::Done(Outcome::Result(response)))
     }
 
     async fn send(&self, request: &mut Request, success: &[u16]) -> Result<RawResponse> {
@@ -408,8 +431,30 @@ impl Driver {
     }
 }
 
-/// Decodes the final result; an empty one is accepted only when `T` has no content.
-fn decode<T: DeserializeOwned>(outcome: Outcome, format: BodyFormat) -> Result<Response<T>> {
+/// Where the result of a succeeded operation is read (see [`FinalState`]); `None` when the
+/// last poll holds it, or when there is none to read (a DELETE).
+fn result_url(
+    method: Method,
+    final_state: FinalState,
+    original: &Url,
+    location: Option<&Url>,
+) -> Option<Url> {
+    match (method, final_state) {
+        (Method::Delete, _) => None,
+        (Method::Put | Method::Patch, FinalState::Location) => {
+            Some(location.unwrap_or(original).clone())
+        }
+        (Method::Put | Method::Patch, _) | (_, FinalState::OriginalUri) => Some(original.clone()),
+        (_, FinalState::Location | FinalState::AzureAsyncOperation) => location.cloned(),
+    }
+}
+
+/// Decodes the final result; an empty one is accepted only when `T` has no content. An
+/// operation without a result format reads no body.
+fn decode<T: DeserializeOwned>(
+    outcome: Outcome,
+    format: Option<BodyFormat>,
+) -> Result<Response<T>> {
     let response = match outcome {
         Outcome::Result(response) => response,
         Outcome::NoResultUrl(status, headers, body) => {
@@ -417,6 +462,9 @@ fn decode<T: DeserializeOwned>(outcome: Outcome, format: BodyFormat) -> Result<R
         }
     };
     let (status, headers, body) = response.deconstruct();
+    let Some(format) = format else {
+        return no_result(status, headers, "the operation has no result", &body);
+    };
     if body.iter().all(u8::is_ascii_whitespace) {
         return no_result(status, headers, "empty body", &body);
     }

@@ -18,6 +18,10 @@ struct AccessKeys {
 }
 
 const ERRORS: ErrorContract = ARM_SHAPE;
+
+/// Every test poller gives up after this long, so a bug that keeps polling fails its test
+/// instead of hanging the suite.
+const BOUND: Duration = Duration::from_secs(60);
 const KEYS: &str = r#"{"primaryKey":"SECRET-PRIMARY","keyName":"root"}"#;
 
 fn core(server: &MockServer) -> ClientCore {
@@ -41,13 +45,16 @@ fn poller<T: DeserializeOwned + Send + 'static>(
     state: FinalState,
 ) -> Poller<T> {
     let url = Url::parse(&format!("{}/start", https_uri(server))).unwrap();
-    core(server).poller(
-        Context::new(),
-        Request::new(url, verb),
-        &ERRORS,
-        state,
-        BodyFormat::Json,
-    )
+    core(server)
+        .poller(
+            Context::new(),
+            Request::new(url, verb),
+            &[200, 201, 202],
+            &ERRORS,
+            state,
+            Some(BodyFormat::Json),
+        )
+        .with_timeout(BOUND)
 }
 
 fn keys_poller(server: &MockServer) -> Poller<AccessKeys> {
@@ -499,13 +506,472 @@ fn debug_shows_the_state_only() {
     let poller: Poller<()> = core.poller(
         Context::new(),
         Request::new(server_less, Method::Post),
+        &[200, 202],
         &ERRORS,
         FinalState::Location,
-        BodyFormat::Json,
+        None,
     );
     let text = format!("{poller:?}");
     assert!(
         text.starts_with("Poller { state: \"not started\""),
         "{text}"
     );
+}
+
+/// A poller for `verb` on `/start` that accepts `statuses` at first, with no result body when
+/// `format` is `None`.
+fn poller_for<T: DeserializeOwned + Send + 'static>(
+    server: &MockServer,
+    verb: Method,
+    statuses: &'static [u16],
+    state: FinalState,
+    format: Option<BodyFormat>,
+) -> Poller<T> {
+    let url = Url::parse(&format!("{}/start", https_uri(server))).unwrap();
+    core(server)
+        .poller(
+            Context::new(),
+            Request::new(url, verb),
+            statuses,
+            &ERRORS,
+            state,
+            format,
+        )
+        .with_poll_interval(Duration::ZERO)
+        .with_timeout(BOUND)
+}
+
+/// The methods and paths the server saw, in order.
+async fn trail(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect()
+}
+
+/// The initial `verb` on `/start` answers `status` with `/op` as `Azure-AsyncOperation` and
+/// `/location` as `Location`, each when asked for.
+async fn mount_start(server: &MockServer, verb: &str, status: u16, async_op: bool, location: bool) {
+    let base = https_uri(server);
+    let mut response = ResponseTemplate::new(status).insert_header("Retry-After", "0");
+    if async_op {
+        response = response.insert_header("Azure-AsyncOperation", format!("{base}/op"));
+    }
+    if location {
+        response = response.insert_header("Location", format!("{base}/location"));
+    }
+    Mock::given(method(verb))
+        .and(path("/start"))
+        .respond_with(response)
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+/// Serves the keys at `at` (GET).
+async fn mount_keys_at(server: &MockServer, at: &str) {
+    Mock::given(method("GET"))
+        .and(path(at))
+        .respond_with(ResponseTemplate::new(200).set_body_string(KEYS))
+        .mount(server)
+        .await;
+}
+
+/// `verb` answered with `status` and the polling headers asked for, polled to `Succeeded`:
+/// the requests sent are `expected`, and the keys read at the end are the result.
+async fn check_result_url(
+    verb: Method,
+    status: u16,
+    (async_op, location): (bool, bool),
+    state: FinalState,
+    expected: &[&str],
+) {
+    let name = verb.as_str().to_owned();
+    let server = MockServer::start().await;
+    mount_start(&server, &name, status, async_op, location).await;
+    mount_status(&server, r#"{"status":"Succeeded"}"#, None).await;
+    mount_keys_at(&server, "/location").await;
+    mount_keys_at(&server, "/start").await;
+    let poller = poller_for::<AccessKeys>(
+        &server,
+        verb,
+        &[200, 201, 202],
+        state,
+        Some(BodyFormat::Json),
+    );
+    let response = poller
+        .await
+        .unwrap_or_else(|e| panic!("{name} {state:?}: {e}"));
+    assert_keys(&response);
+    assert_eq!(trail(&server).await, expected, "{name} {status} {state:?}");
+}
+
+#[tokio::test]
+async fn put_and_patch_read_the_result_where_the_final_state_says() {
+    use FinalState::*;
+    const BOTH: (bool, bool) = (true, true);
+    let put = |last| ["PUT /start", "GET /op", last];
+    check_result_url(
+        Method::Put,
+        201,
+        BOTH,
+        AzureAsyncOperation,
+        &put("GET /start"),
+    )
+    .await;
+    check_result_url(Method::Put, 201, BOTH, Location, &put("GET /location")).await;
+    check_result_url(
+        Method::Put,
+        201,
+        (true, false),
+        Location,
+        &put("GET /start"),
+    )
+    .await;
+    check_result_url(Method::Put, 202, BOTH, OriginalUri, &put("GET /start")).await;
+    let patch = ["PATCH /start", "GET /op", "GET /start"];
+    check_result_url(Method::Patch, 202, BOTH, AzureAsyncOperation, &patch).await;
+    // Only `Location` to poll: its last response is the result, unless it is read elsewhere.
+    let location_only = (false, true);
+    let put = ["PUT /start", "GET /location"];
+    check_result_url(Method::Put, 202, location_only, Location, &put).await;
+    let patch = ["PATCH /start", "GET /location", "GET /start"];
+    check_result_url(Method::Patch, 202, location_only, OriginalUri, &patch).await;
+}
+
+#[tokio::test]
+async fn post_with_original_uri_reads_the_original_url() {
+    let server = MockServer::start().await;
+    mount_start(&server, "POST", 202, true, true).await;
+    mount_status(&server, r#"{"status":"Succeeded"}"#, None).await;
+    mount_keys_at(&server, "/start").await;
+    let poller = poller_for::<AccessKeys>(
+        &server,
+        Method::Post,
+        &[200, 202],
+        FinalState::OriginalUri,
+        Some(BodyFormat::Json),
+    );
+    assert_keys(&poller.await.unwrap());
+    assert_eq!(
+        trail(&server).await,
+        ["POST /start", "GET /op", "GET /start"]
+    );
+}
+
+#[tokio::test]
+async fn delete_204_at_once_is_success() {
+    for status in [200, 204] {
+        let server = MockServer::start().await;
+        Mock::given(method("DELETE"))
+            .and(path("/start"))
+            // A body on a DELETE's success is not read: the operation has no result.
+            .respond_with(ResponseTemplate::new(status).set_body_string("{\"ignored\":true}"))
+            .mount(&server)
+            .await;
+        let poller: Poller<()> = poller_for(
+            &server,
+            Method::Delete,
+            &[200, 202, 204],
+            FinalState::Location,
+            None,
+        );
+        let response = poller.await.unwrap();
+        assert_eq!(u16::from(response.status()), status);
+        assert_eq!(trail(&server).await, ["DELETE /start"]);
+    }
+}
+
+#[tokio::test]
+async fn delete_accepted_then_polled_at_location_until_204() {
+    for state in [
+        FinalState::Location,
+        FinalState::AzureAsyncOperation,
+        FinalState::OriginalUri,
+    ] {
+        let server = MockServer::start().await;
+        mount_start(&server, "DELETE", 202, false, true).await;
+        Mock::given(method("GET"))
+            .and(path("/location"))
+            .respond_with(ResponseTemplate::new(202).insert_header("Retry-After", "0"))
+            .up_to_n_times(2)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/location"))
+            .respond_with(ResponseTemplate::new(204))
+            .with_priority(2)
+            .mount(&server)
+            .await;
+        let poller: Poller<()> = poller_for(&server, Method::Delete, &[200, 202, 204], state, None);
+        let response = poller.await.unwrap();
+        assert_eq!(response.status(), StatusCode::NoContent);
+        assert_eq!(
+            trail(&server).await,
+            [
+                "DELETE /start",
+                "GET /location",
+                "GET /location",
+                "GET /location"
+            ],
+            "{state:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn delete_via_azure_async_operation_reads_no_result() {
+    let server = MockServer::start().await;
+    mount_start(&server, "DELETE", 202, true, true).await;
+    mount_status(&server, r#"{"status":"Succeeded"}"#, None).await;
+    let poller: Poller<()> = poller_for(
+        &server,
+        Method::Delete,
+        &[200, 202, 204],
+        FinalState::AzureAsyncOperation,
+        None,
+    );
+    let response = poller.await.unwrap();
+    assert_eq!(response.status(), StatusCode::Ok);
+    // Nothing is read after the status monitor: not `Location`, not the deleted resource.
+    assert_eq!(trail(&server).await, ["DELETE /start", "GET /op"]);
+}
+
+#[tokio::test]
+async fn an_initial_status_the_spec_does_not_document_is_an_error() {
+    let server = MockServer::start().await;
+    mount_start(&server, "PUT", 202, true, false).await;
+    let poller: Poller<AccessKeys> = poller_for(
+        &server,
+        Method::Put,
+        &[200, 201],
+        FinalState::AzureAsyncOperation,
+        Some(BodyFormat::Json),
+    );
+    let error = poller.await.unwrap_err();
+    assert_eq!(error.http_status(), Some(StatusCode::Accepted));
+    assert!(matches!(error.kind(), ErrorKind::Service(_)), "{error:?}");
+    assert_eq!(trail(&server).await, ["PUT /start"]);
+}
+
+#[tokio::test]
+async fn a_200_or_a_201_without_azure_async_operation_ends_at_once() {
+    // A 200 is the result even when it carries polling headers.
+    let server = MockServer::start().await;
+    let base = https_uri(&server);
+    Mock::given(method("PUT"))
+        .and(path("/start"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("Azure-AsyncOperation", format!("{base}/op"))
+                .insert_header("Location", format!("{base}/location"))
+                .set_body_string(KEYS),
+        )
+        .mount(&server)
+        .await;
+    let poller = poller_for::<AccessKeys>(
+        &server,
+        Method::Put,
+        &[200, 201, 202],
+        FinalState::AzureAsyncOperation,
+        Some(BodyFormat::Json),
+    );
+    assert_keys(&poller.await.unwrap());
+    assert_eq!(trail(&server).await, ["PUT /start"]);
+
+    // A 201 polls only with `Azure-AsyncOperation`: with `Location` alone it is the result.
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/start"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .insert_header("Location", format!("{}/location", https_uri(&server)))
+                .set_body_string(KEYS),
+        )
+        .mount(&server)
+        .await;
+    let poller = poller_for::<AccessKeys>(
+        &server,
+        Method::Put,
+        &[200, 201, 202],
+        FinalState::Location,
+        Some(BodyFormat::Json),
+    );
+    let response = poller.await.unwrap();
+    assert_eq!(response.status(), StatusCode::Created);
+    assert_keys(&response);
+    assert_eq!(trail(&server).await, ["PUT /start"]);
+}
+
+#[tokio::test]
+async fn a_202_that_moves_the_monitor_is_followed() {
+    let server = MockServer::start().await;
+    let base = https_uri(&server);
+    mount_start(&server, "POST", 202, false, true).await;
+    Mock::given(method("GET"))
+        .and(path("/location"))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .insert_header("Location", format!("{base}/moved"))
+                .insert_header("Retry-After", "0"),
+        )
+        .mount(&server)
+        .await;
+    mount_keys_at(&server, "/moved").await;
+    let poller = poller_for::<AccessKeys>(
+        &server,
+        Method::Post,
+        &[200, 202],
+        FinalState::Location,
+        Some(BodyFormat::Json),
+    );
+    assert_keys(&poller.await.unwrap());
+    assert_eq!(
+        trail(&server).await,
+        ["POST /start", "GET /location", "GET /moved"]
+    );
+}
+
+#[tokio::test]
+async fn the_status_monitor_may_answer_202_with_or_without_a_status() {
+    let server = MockServer::start().await;
+    mount_accepted(&server, true, "0").await;
+    for body in ["", "{}", r#"{"status":"Succeeded"}"#] {
+        Mock::given(method("GET"))
+            .and(path("/op"))
+            .respond_with(
+                ResponseTemplate::new(202)
+                    .insert_header("Retry-After", "0")
+                    .set_body_string(body),
+            )
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+    }
+    mount_result(&server).await;
+    assert_keys(&keys_poller(&server).await.unwrap());
+    assert_eq!(
+        trail(&server).await,
+        [
+            "POST /start",
+            "GET /op",
+            "GET /op",
+            "GET /op",
+            "GET /result"
+        ]
+    );
+
+    // A 200 from the monitor must say how the operation stands.
+    let server = MockServer::start().await;
+    mount_accepted(&server, true, "0").await;
+    mount_status(&server, "{}", None).await;
+    let error = keys_poller(&server).await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .ends_with("the operation status has no `status` field"),
+        "{error}"
+    );
+}
+
+/// A status, its headers and its body.
+type Scripted = (u16, Vec<(&'static str, String)>, &'static str);
+
+/// An in-process transport for paused-clock tests (a real socket would let the paused clock
+/// jump past the client's own timeouts): it answers from a script and records each URL.
+#[derive(Debug, Default)]
+struct Script {
+    responses: std::sync::Mutex<Vec<Scripted>>,
+    paths: std::sync::Mutex<Vec<String>>,
+}
+
+#[async_trait::async_trait]
+impl azure_core::http::HttpClient for Script {
+    async fn execute_request(
+        &self,
+        request: &Request,
+    ) -> azure_core::Result<azure_core::http::AsyncRawResponse> {
+        self.paths
+            .lock()
+            .unwrap()
+            .push(request.url().path().to_owned());
+        let (status, headers, body) = self.responses.lock().unwrap().remove(0);
+        let mut map = Headers::new();
+        for (name, value) in headers {
+            map.insert(name, value);
+        }
+        Ok(azure_core::http::AsyncRawResponse::from_bytes(
+            StatusCode::from(status),
+            map,
+            body.as_bytes().to_vec(),
+        ))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn each_poll_waits_as_long_as_the_response_before_it_asks() {
+    const BASE: &str = "https://management.example";
+    // (what to poll, its in-progress answer, the final answers, the paths requested)
+    let polls = [
+        (
+            "azure-asyncoperation",
+            (200, r#"{"status":"InProgress"}"#),
+            vec![(200, r#"{"status":"Succeeded"}"#), (200, KEYS)],
+            vec!["/start", "/monitor", "/monitor", "/result"],
+        ),
+        (
+            "location",
+            (202, ""),
+            vec![(200, KEYS)],
+            vec!["/start", "/monitor", "/monitor"],
+        ),
+    ];
+    for (header, (running, running_body), done, paths) in polls {
+        let script = std::sync::Arc::new(Script::default());
+        {
+            let mut responses = script.responses.lock().unwrap();
+            let wait = |seconds: &str| ("retry-after", seconds.to_owned());
+            let mut start = vec![(header, format!("{BASE}/monitor")), wait("1")];
+            if header != "location" {
+                start.push(("location", format!("{BASE}/result")));
+            }
+            responses.push((202, start, ""));
+            responses.push((running, vec![wait("7")], running_body));
+            responses.extend(done.into_iter().map(|(s, b)| (s, vec![wait("0")], b)));
+        }
+        let options = ClientOptions {
+            client_options: azure_core::http::ClientOptions {
+                transport: Some(azure_core::http::Transport::new(script.clone())),
+                retry: RetryOptions::none(),
+                ..Default::default()
+            },
+            endpoint: Some(BASE.to_owned()),
+            ..ClientOptions::default()
+        };
+        let core = ClientCore::new(FakeCredential::new(), options, BASE, BASE).unwrap();
+        let url = Url::parse(&format!("{BASE}/start")).unwrap();
+        let poller: Poller<AccessKeys> = core
+            .poller(
+                Context::new(),
+                Request::new(url, Method::Post),
+                &[200, 202],
+                &ERRORS,
+                FinalState::Location,
+                Some(BodyFormat::Json),
+            )
+            .with_poll_interval(Duration::from_secs(3600));
+        let started = tokio::time::Instant::now();
+        assert_keys(&poller.await.unwrap());
+        // 1 s after the 202, then 7 s after the running answer, on the paused clock.
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_secs(8) && waited < Duration::from_secs(9),
+            "{header}: {waited:?}"
+        );
+        assert_eq!(*script.paths.lock().unwrap(), paths, "{header}");
+    }
 }

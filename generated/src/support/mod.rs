@@ -6,7 +6,7 @@
 //! `body` and `response` (encoding and decoding), `read_only`, `date_time` and `union` (how
 //! models meet the wire: read-only properties, dates, discriminated unions), `error` and
 //! `error_body` (the error type and reading error bodies), `lro` (long-running operations),
-//! `options` (client options). Test-only: `body_strategies`
+//! `pager` (paged lists), `options` (client options). Test-only: `body_strategies`
 //! (proptest strategies for the parser property tests), `shape_tests`.
 
 mod body;
@@ -17,6 +17,7 @@ mod error;
 mod error_body;
 mod lro;
 mod options;
+mod pager;
 mod params;
 mod path;
 mod read_only;
@@ -29,6 +30,7 @@ pub mod api {
     pub use super::error::{Error, ErrorKind, Result, ServiceError, ServiceErrorDetail};
     pub use super::lro::{OperationStatus, Poller};
     pub use super::options::ClientOptions;
+    pub use super::pager::{Page, PageIterator, Pager};
     pub use super::response::Response;
     pub use super::union::UnknownVariant;
 }
@@ -49,7 +51,7 @@ pub use self::{
     params::ParamSpec,
     path::PathPart,
     read_only::skip_read_only,
-    response::{decode_empty, decode_json, decode_xml},
+    response::{decode_empty, decode_json, decode_optional, decode_xml},
     union::Tagged,
 };
 

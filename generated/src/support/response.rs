@@ -104,6 +104,23 @@ pub fn decode_empty(response: RawResponse) -> Result<Response<()>> {
     Ok(Response::new(status, headers, ()))
 }
 
+/// For an operation whose success statuses do not all document a body: decodes the body with
+/// `decode` on the statuses in `with_body` (`Some(model)`), and ignores whatever body another
+/// success status carries (`None`). The status tells the caller which one came back.
+pub fn decode_optional<T>(
+    response: RawResponse,
+    with_body: &[u16],
+    decode: fn(RawResponse) -> Result<Response<T>>,
+) -> Result<Response<Option<T>>> {
+    if with_body.contains(&u16::from(response.status())) {
+        let (status, headers, model) = decode(response)?.into_parts();
+        Ok(Response::new(status, headers, Some(model)))
+    } else {
+        let (status, headers, _) = response.deconstruct();
+        Ok(Response::new(status, headers, None))
+    }
+}
+
 fn is_blank(body: &[u8]) -> bool {
     body.iter().all(u8::is_ascii_whitespace)
 }
@@ -286,6 +303,35 @@ mod tests {
         let (status, headers, ()) = response.into_parts();
         assert_eq!(status, 204);
         assert_eq!(headers.get_optional_str(&REQUEST_ID), Some("rid-1"));
+    }
+
+    #[test]
+    fn optional_bodies_follow_the_documented_statuses() {
+        let body = r#"{"keyName":"root"}"#;
+        let with = decode_optional::<AccessKeys>(raw(200, body), &[200, 201], decode_json).unwrap();
+        assert_eq!(with.status(), StatusCode::Ok);
+        assert_eq!(with.request_id(), Some("rid-1"));
+        assert_eq!(
+            with.model().as_ref().unwrap().key_name.as_deref(),
+            Some("root")
+        );
+        // A status documented without a body ignores any body it carries.
+        let without =
+            decode_optional::<AccessKeys>(raw(304, "<html/>"), &[200, 201], decode_json).unwrap();
+        assert_eq!(without.status(), StatusCode::NotModified);
+        assert_eq!(without.request_id(), Some("rid-1"));
+        assert!(without.model().is_none());
+        // A status documented with a body must carry one.
+        let error =
+            decode_optional::<AccessKeys>(raw(201, ""), &[200, 201], decode_json).unwrap_err();
+        assert!(error.to_string().ends_with("empty body"), "{error}");
+        let xml = decode_optional::<StorageService>(
+            raw(200, "<StorageService><StorageServiceKeys><Primary>k</Primary></StorageServiceKeys></StorageService>"),
+            &[200],
+            |response| decode_xml(response, "StorageService"),
+        )
+        .unwrap();
+        assert_eq!(xml.into_model().unwrap().keys.primary.secret(), "k");
     }
 
     /// Property tests over the success-body parsers: whatever the bytes, the result is a model

@@ -4,11 +4,13 @@
 
 use crate::support::*;
 use azure_core::credentials::{Secret, TokenCredential};
+use azure_core::http::pager::PagerOptions;
 use azure_core::http::{ClientMethodOptions, Method, Request, RetryOptions};
+use futures::TryStreamExt;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, LazyLock};
-use wiremock::matchers::{body_string, header, method, path, query_param};
+use wiremock::matchers::{body_string, header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const ERROR_RESPONSE_CONTRACT: ErrorContract = ErrorContract {
@@ -71,9 +73,38 @@ struct StorageServiceKeys {
     primary: Secret,
 }
 
+#[derive(Debug, Deserialize, Serialize)]
+struct RuleList {
+    value: Option<Vec<AccessRule>>,
+    #[serde(rename = "nextLink")]
+    next_link: Option<String>,
+}
+
+#[derive(Debug, Deserialize, PartialEq, Serialize)]
+struct AccessRule {
+    name: String,
+}
+
+impl Page for RuleList {
+    type Item = AccessRule;
+
+    fn next_link(&self) -> Option<&str> {
+        self.next_link.as_deref()
+    }
+
+    fn into_items(self) -> Vec<AccessRule> {
+        self.value.unwrap_or_default()
+    }
+}
+
 #[derive(Default)]
 struct MethodOptions<'a> {
     method_options: ClientMethodOptions<'a>,
+}
+
+#[derive(Default)]
+struct ListOptions<'a> {
+    method_options: PagerOptions<'a>,
 }
 
 struct Client {
@@ -189,10 +220,64 @@ impl Client {
         Ok(self.core.poller(
             options.method_options.context,
             request,
+            &[200, 202],
             &ERROR_RESPONSE_CONTRACT,
             FinalState::AzureAsyncOperation,
-            BodyFormat::Json,
+            Some(BodyFormat::Json),
         ))
+    }
+
+    fn list_rules(&self, options: Option<ListOptions<'_>>) -> Result<Pager<RuleList>> {
+        let options = options.unwrap_or_default();
+        let url = self.core.url(
+            &[PathPart::Literal("/rules")],
+            &[("api-version", "2024-01-01")],
+        )?;
+        let request = Request::new(url, Method::Get);
+        let pager = self.core.pager(
+            options.method_options,
+            request,
+            &[200],
+            Some("2024-01-01"),
+            &ERROR_RESPONSE_CONTRACT,
+        );
+        Ok(pager)
+    }
+
+    async fn get_if_changed(
+        &self,
+        if_none_match: &str,
+        options: Option<MethodOptions<'_>>,
+    ) -> Result<Response<Option<AccessRule>>> {
+        let options = options.unwrap_or_default();
+        let url = self.core.url(&[PathPart::Literal("/rules/one")], &[])?;
+        let mut request = Request::new(url, Method::Get);
+        request.insert_header("if-none-match", if_none_match.to_string());
+        let response = self
+            .core
+            .send(
+                &options.method_options.context,
+                &mut request,
+                &[200, 304],
+                &ERROR_RESPONSE_CONTRACT,
+            )
+            .await?;
+        decode_optional(response, &[200], decode_json)
+    }
+
+    fn begin_delete(&self, options: Option<MethodOptions<'_>>) -> Result<Poller<()>> {
+        let options = options.unwrap_or_default();
+        let url = self.core.url(&[PathPart::Literal("/rules/old")], &[])?;
+        let request = Request::new(url, Method::Delete);
+        let poller = self.core.poller(
+            options.method_options.context,
+            request,
+            &[200, 202, 204],
+            &ERROR_RESPONSE_CONTRACT,
+            FinalState::Location,
+            None,
+        );
+        Ok(poller)
     }
 
     async fn delete(&self) -> Result<Response<()>> {
@@ -209,6 +294,12 @@ impl Client {
             )
             .await?;
         decode_empty(response)
+    }
+}
+
+fn rule(name: &str) -> AccessRule {
+    AccessRule {
+        name: name.to_owned(),
     }
 }
 
@@ -272,6 +363,39 @@ async fn generated_shapes_work_end_to_end() {
         .respond_with(ResponseTemplate::new(204))
         .mount(&server)
         .await;
+    Mock::given(method("GET"))
+        .and(path("/rules"))
+        .and(query_param("api-version", "2024-01-01"))
+        .and(query_param_is_missing("page"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(format!(
+            r#"{{"value":[{{"name":"r1"}}],"nextLink":"{base}/rules?page=2"}}"#
+        )))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/rules"))
+        .and(query_param("page", "2"))
+        .and(query_param("api-version", "2024-01-01"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"value":[{"name":"r2"}]}"#))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/rules/one"))
+        .and(header("if-none-match", "\"v1\""))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"name":"r3"}"#))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/rules/one"))
+        .and(header("if-none-match", "\"v2\""))
+        .respond_with(ResponseTemplate::new(304))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/rules/old"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
 
     let client = client(&server);
     let parameters = RegenerateAccessKeyParameters {
@@ -300,6 +424,22 @@ async fn generated_shapes_work_end_to_end() {
     assert_eq!(redis.primary_key.unwrap().secret(), "k3");
 
     assert_eq!(client.delete().await.unwrap().status(), 204);
+
+    let rules: Vec<AccessRule> = client
+        .list_rules(None)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(rules, [rule("r1"), rule("r2")]);
+    let changed = client.get_if_changed("\"v1\"", None).await.unwrap();
+    assert_eq!(changed.status(), 200);
+    assert_eq!(changed.into_model(), Some(rule("r3")));
+    let unchanged = client.get_if_changed("\"v2\"", None).await.unwrap();
+    assert_eq!(unchanged.status(), 304);
+    assert_eq!(unchanged.into_model(), None);
+    let deleted = client.begin_delete(None).unwrap().await.unwrap();
+    assert_eq!(deleted.status(), 204);
 
     // Invalid parameters: refused before anything is sent.
     let before = server.received_requests().await.unwrap().len();

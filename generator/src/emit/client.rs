@@ -9,7 +9,8 @@ use quote::quote;
 
 use super::{docs, ident, prose, type_tokens};
 use crate::ir::{
-    Body, FinalState, Format, Location, Operation, Param, PathPiece, Scope, Service, TypeRef,
+    Body, FinalState, Format, Location, Operation, Paging, Param, PathPiece, ResultBody, Returns,
+    Scope, Service, TypeRef,
 };
 
 /// `src/<service>/client.rs`.
@@ -18,6 +19,8 @@ pub fn client_rs(service: &Service) -> TokenStream {
     let mut models: BTreeSet<String> = BTreeSet::new();
     let mut uses_regex = false;
     let mut uses_params = false;
+    let mut uses_method_options = false;
+    let mut uses_pager_options = false;
     for op in &service.operations {
         uses_params |= op.params.iter().any(|p| p.fixed.is_none());
         uses_regex |= op
@@ -34,27 +37,44 @@ pub fn client_rs(service: &Service) -> TokenStream {
             });
             collect_model(&body.ty, &mut models);
         }
-        if let Some(result) = result_type(op) {
-            collect_model(result, &mut models);
+        if let Some(result) = op.returns.body() {
+            collect_model(&result.ty, &mut models);
+        }
+        if let Some(paging) = &op.paging {
+            collect_model(&paging.item, &mut models);
         }
         if op.error.scope == Scope::Local {
             models.insert(op.error.constant.clone());
         }
         if op.long_running.is_some() {
-            support.extend(["BodyFormat", "FinalState", "Poller"]);
+            support.extend(["FinalState", "Poller"]);
+            if op.returns.body().is_some() {
+                support.insert("BodyFormat");
+            }
+        } else if op.paging.is_some() {
+            support.extend(["Page", "Pager"]);
+            uses_pager_options = true;
         } else {
+            uses_method_options = true;
             support.insert("Response");
-            support.insert(
-                match op
-                    .success
-                    .first()
-                    .and_then(|s| s.ty.as_ref().map(|_| s.format))
-                {
-                    Some(Format::Json) => "decode_json",
-                    Some(Format::Xml) => "decode_xml",
-                    None => "decode_empty",
-                },
-            );
+            let decoder = |body: &ResultBody| match body.format {
+                Format::Json => "decode_json",
+                Format::Xml => "decode_xml",
+            };
+            match &op.returns {
+                Returns::Nothing => {
+                    support.insert("decode_empty");
+                }
+                Returns::Always(body) => {
+                    support.insert(decoder(body));
+                }
+                Returns::Sometimes(body, _) => {
+                    support.extend(["decode_optional", decoder(body)]);
+                }
+            }
+        }
+        if op.long_running.is_some() {
+            uses_method_options = true;
         }
     }
     if uses_params {
@@ -87,6 +107,10 @@ pub fn client_rs(service: &Service) -> TokenStream {
         .operations
         .iter()
         .map(|op| options_struct(service, op));
+    let pages = page_impls(service);
+    let method_options = uses_method_options.then(|| quote! { ClientMethodOptions, });
+    let pager_options =
+        uses_pager_options.then(|| quote! { use azure_core::http::pager::PagerOptions; });
     quote! {
         //! The client and its per-method options.
 
@@ -94,7 +118,8 @@ pub fn client_rs(service: &Service) -> TokenStream {
         #regex_imports
 
         use azure_core::credentials::TokenCredential;
-        use azure_core::http::{ClientMethodOptions, Method, Request, Url};
+        use azure_core::http::{#method_options Method, Request, Url};
+        #pager_options
 
         use super::models::{#(#models),*};
         use crate::support::{#(#support),*};
@@ -132,6 +157,8 @@ pub fn client_rs(service: &Service) -> TokenStream {
         }
 
         #(#options)*
+
+        #(#pages)*
     }
 }
 
@@ -145,9 +172,54 @@ fn collect_model(ty: &TypeRef, out: &mut BTreeSet<String>) {
     }
 }
 
-/// The model a caller finally gets: the body of the success response that has one.
-fn result_type(op: &Operation) -> Option<&TypeRef> {
-    op.success.iter().find_map(|s| s.ty.as_ref())
+/// `impl Page` for each page model of the service, once however many operations page it
+/// (validation made sure they all read it the same way).
+fn page_impls(service: &Service) -> Vec<TokenStream> {
+    let mut pages: std::collections::BTreeMap<&str, &Paging> = std::collections::BTreeMap::new();
+    for paging in service
+        .operations
+        .iter()
+        .filter_map(|op| op.paging.as_ref())
+    {
+        pages.entry(paging.page.as_str()).or_insert(paging);
+    }
+    pages
+        .values()
+        .map(|paging| {
+            let page = ident(&paging.page);
+            let item = type_tokens(&paging.item, false);
+            let items = ident(&paging.items.name);
+            let into_items = if paging.items.optional {
+                quote! { self.#items.unwrap_or_default() }
+            } else {
+                quote! { self.#items }
+            };
+            let next_link = paging.next_link.as_ref().map(|field| {
+                let name = ident(&field.name);
+                let link = if field.optional {
+                    quote! { self.#name.as_deref() }
+                } else {
+                    quote! { Some(&self.#name) }
+                };
+                quote! {
+                    fn next_link(&self) -> Option<&str> {
+                        #link
+                    }
+                }
+            });
+            quote! {
+                impl Page for #page {
+                    type Item = #item;
+
+                    #next_link
+
+                    fn into_items(self) -> Vec<#item> {
+                        #into_items
+                    }
+                }
+            }
+        })
+        .collect()
 }
 
 fn method(service: &Service, op: &Operation) -> TokenStream {
@@ -202,85 +274,144 @@ fn method(service: &Service, op: &Operation) -> TokenStream {
         });
     let body = op.body.as_ref().map(body_stmt);
     let error_contract = error_contract_path(op);
-    match op.long_running {
-        Some(final_state) => {
-            let result = type_tokens(result_type(op).unwrap_or(&TypeRef::Any), false);
-            let final_state = match final_state {
-                FinalState::AzureAsyncOperation => quote! { FinalState::AzureAsyncOperation },
-                FinalState::Location => quote! { FinalState::Location },
-            };
-            let format = match op.success.iter().find(|s| s.ty.is_some()).map(|s| s.format) {
-                Some(Format::Xml) => quote! { BodyFormat::Xml },
-                _ => quote! { BodyFormat::Json },
-            };
-            quote! {
-                #doc
-                pub fn #name(
-                    &self,
-                    #(#args)*
-                    #body_arg
-                    options: Option<#options_name<'_>>,
-                ) -> Result<Poller<#result>> {
-                    #(#statics)*
-                    let options = options.unwrap_or_default();
-                    #url
-                    #(#checks)*
-                    let mut request = Request::new(url, Method::#http_method);
-                    #(#headers)*
-                    #body
-                    let poller = self.core.poller(
-                        options.method_options.context,
-                        request,
-                        &#error_contract,
-                        #final_state,
-                        #format,
-                    );
-                    Ok(poller)
-                }
+    // A poller or pager takes the request by value: it is changed only to add headers or a body.
+    let changed = op.body.is_some() || op.params.iter().any(|p| p.location == Location::Header);
+    let request = if changed {
+        quote! { let mut request = Request::new(url, Method::#http_method); }
+    } else {
+        quote! { let request = Request::new(url, Method::#http_method); }
+    };
+    let statuses: Vec<_> = op
+        .success
+        .iter()
+        .map(|s| proc_macro2::Literal::u16_unsuffixed(s.status))
+        .collect();
+    if let Some(final_state) = op.long_running {
+        let result = match op.returns.body() {
+            Some(body) => type_tokens(&body.ty, false),
+            None => quote! { () },
+        };
+        let final_state = match final_state {
+            FinalState::AzureAsyncOperation => quote! { FinalState::AzureAsyncOperation },
+            FinalState::Location => quote! { FinalState::Location },
+            FinalState::OriginalUri => quote! { FinalState::OriginalUri },
+        };
+        let format = match op.returns.body().map(|b| b.format) {
+            Some(Format::Json) => quote! { Some(BodyFormat::Json) },
+            Some(Format::Xml) => quote! { Some(BodyFormat::Xml) },
+            None => quote! { None },
+        };
+        return quote! {
+            #doc
+            pub fn #name(
+                &self,
+                #(#args)*
+                #body_arg
+                options: Option<#options_name<'_>>,
+            ) -> Result<Poller<#result>> {
+                #(#statics)*
+                let options = options.unwrap_or_default();
+                #url
+                #(#checks)*
+                #request
+                #(#headers)*
+                #body
+                let poller = self.core.poller(
+                    options.method_options.context,
+                    request,
+                    &[#(#statuses),*],
+                    &#error_contract,
+                    #final_state,
+                    #format,
+                );
+                Ok(poller)
             }
+        };
+    }
+    if let Some(paging) = &op.paging {
+        let page = ident(&paging.page);
+        let api_version = match &paging.api_version {
+            Some(version) => quote! { Some(#version) },
+            None => quote! { None },
+        };
+        return quote! {
+            #doc
+            pub fn #name(
+                &self,
+                #(#args)*
+                #body_arg
+                options: Option<#options_name<'_>>,
+            ) -> Result<Pager<#page>> {
+                #(#statics)*
+                let options = options.unwrap_or_default();
+                #url
+                #(#checks)*
+                #request
+                #(#headers)*
+                #body
+                let pager = self.core.pager(
+                    options.method_options,
+                    request,
+                    &[#(#statuses),*],
+                    #api_version,
+                    &#error_contract,
+                );
+                Ok(pager)
+            }
+        };
+    }
+    let xml_root = |body: &ResultBody| body.xml_root.clone().unwrap_or_default();
+    let (result, decode) = match &op.returns {
+        Returns::Nothing => (quote! { () }, quote! { decode_empty(response) }),
+        Returns::Always(body) => {
+            let ty = type_tokens(&body.ty, false);
+            let decode = match body.format {
+                Format::Xml => {
+                    let root = xml_root(body);
+                    quote! { decode_xml(response, #root) }
+                }
+                Format::Json => quote! { decode_json(response) },
+            };
+            (ty, decode)
         }
-        None => {
-            let statuses = op
-                .success
+        Returns::Sometimes(body, with_body) => {
+            let ty = type_tokens(&body.ty, false);
+            let with_body = with_body
                 .iter()
-                .map(|s| proc_macro2::Literal::u16_unsuffixed(s.status));
-            let success = op.success.first();
-            let (result, decode) = match success.and_then(|s| s.ty.as_ref().map(|t| (t, s.format)))
-            {
-                Some((ty, Format::Json)) => {
-                    (type_tokens(ty, false), quote! { decode_json(response) })
+                .map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
+            let decoder = match body.format {
+                Format::Xml => {
+                    let root = xml_root(body);
+                    quote! { |response| decode_xml(response, #root) }
                 }
-                Some((ty, Format::Xml)) => {
-                    let root = success.and_then(|s| s.xml_root.clone()).unwrap_or_default();
-                    (
-                        type_tokens(ty, false),
-                        quote! { decode_xml(response, #root) },
-                    )
-                }
-                None => (quote! { () }, quote! { decode_empty(response) }),
+                Format::Json => quote! { decode_json },
             };
-            quote! {
-                #doc
-                pub async fn #name(
-                    &self,
-                    #(#args)*
-                    #body_arg
-                    options: Option<#options_name<'_>>,
-                ) -> Result<Response<#result>> {
-                    #(#statics)*
-                    let options = options.unwrap_or_default();
-                    #url
-                    #(#checks)*
-                    let mut request = Request::new(url, Method::#http_method);
-                    #(#headers)*
-                    #body
-                    let response = self
-                        .core
-                        .send(&options.method_options.context, &mut request, &[#(#statuses),*], &#error_contract)
-                        .await?;
-                    #decode
-                }
-            }
+            (
+                quote! { Option<#ty> },
+                quote! { decode_optional(response, &[#(#with_body),*], #decoder) },
+            )
+        }
+    };
+    quote! {
+        #doc
+        pub async fn #name(
+            &self,
+            #(#args)*
+            #body_arg
+            options: Option<#options_name<'_>>,
+        ) -> Result<Response<#result>> {
+            #(#statics)*
+            let options = options.unwrap_or_default();
+            #url
+            #(#checks)*
+            let mut request = Request::new(url, Method::#http_method);
+            #(#headers)*
+            #body
+            let response = self
+                .core
+                .send(&options.method_options.context, &mut request, &[#(#statuses),*], &#error_contract)
+                .await?;
+            #decode
         }
     }
 }
@@ -479,12 +610,23 @@ fn options_struct(service: &Service, op: &Operation) -> TokenStream {
             pub parameters: Option<#ty>,
         }
     });
+    let method_options = if op.paging.is_some() {
+        quote! {
+            /// The context of the calls (cancellation, tracing and per-call policies), and the
+            /// `continuation` to resume a listing from (see [`Pager::continuation`]).
+            pub method_options: PagerOptions<'a>,
+        }
+    } else {
+        quote! {
+            /// The context of the call: cancellation, tracing and per-call policies.
+            pub method_options: ClientMethodOptions<'a>,
+        }
+    };
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, Default)]
         pub struct #name<'a> {
-            /// The context of the call: cancellation, tracing and per-call policies.
-            pub method_options: ClientMethodOptions<'a>,
+            #method_options
             #(#optional)*
             #body
         }
@@ -514,14 +656,44 @@ fn method_docs(service: &Service, op: &Operation) -> String {
         ));
     }
     text.push_str("\n* `options`: optional parameters and the call's context.");
-    match op.long_running {
-        Some(_) => text.push_str(
+    let statuses = op
+        .success
+        .iter()
+        .map(|s| s.status.to_string())
+        .collect::<Vec<_>>();
+    let statuses = match statuses.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    if op.long_running.is_some() {
+        text.push_str(
             "\n\n# Long-running\n\nThe operation may finish at once or continue on the service. The returned [`Poller`] sends nothing until it is awaited or polled; awaiting it follows the service's status until the final result, waiting as the service's `Retry-After` asks.",
-        ),
-        None => {
-            let status = op.success.first().map(|s| s.status).unwrap_or(200);
-            text.push_str(&format!("\n\n# Returns\n\nThe response of status {status}."));
+        );
+        if op.returns.body().is_none() {
+            text.push_str(" The operation has no result body: the final response's status tells how it ended.");
         }
+    } else if let Some(paging) = &op.paging {
+        if paging.next_link.is_some() {
+            text.push_str("\n\n# Paging\n\nA [`Pager`] over the items of every page, which sends nothing until it is polled and fetches each page when the items of the one before are used up. [`Pager::into_pages`] gives whole pages with their status and headers, and [`Pager::continuation`] where to resume through `options.method_options.continuation`. A next page is read only from the endpoint's own host.");
+        } else {
+            text.push_str("\n\n# Paging\n\nA [`Pager`] over the items of the list, which the service returns in one page; it sends nothing until it is polled. [`Pager::into_pages`] gives the page with its status and headers.");
+        }
+    } else {
+        let returns = match &op.returns {
+            Returns::Nothing => format!("The response (status {statuses}), which has no body."),
+            Returns::Always(_) => {
+                format!("The response (status {statuses}) with its decoded body.")
+            }
+            Returns::Sometimes(_, with_body) => {
+                let with: Vec<String> = with_body.iter().map(u16::to_string).collect();
+                format!(
+                    "The response (status {statuses}): its model is `Some` with the decoded body for status {}, and `None` for the others, which have no body.",
+                    with.join(" or ")
+                )
+            }
+        };
+        text.push_str(&format!("\n\n# Returns\n\n{returns}"));
     }
     text.push_str("\n\n# Errors\n\n[`ErrorKind::InvalidParameter`](crate::ErrorKind::InvalidParameter) when an argument breaks its documented constraints (nothing is sent); [`ErrorKind::Service`](crate::ErrorKind::Service) with the service's error code and message when it answers with an error status.");
     if op.http_method == "POST" {
@@ -537,13 +709,17 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+fn characters(n: u64) -> &'static str {
+    if n == 1 { "character" } else { "characters" }
+}
+
 fn constraint_text(p: &Param) -> String {
     let c = &p.constraints;
     let mut rules = Vec::new();
     match (c.min_length, c.max_length) {
         (Some(min), Some(max)) => rules.push(format!("{min} to {max} characters")),
-        (Some(min), None) => rules.push(format!("at least {min} characters")),
-        (None, Some(max)) => rules.push(format!("at most {max} characters")),
+        (Some(min), None) => rules.push(format!("at least {min} {}", characters(min))),
+        (None, Some(max)) => rules.push(format!("at most {max} {}", characters(max))),
         (None, None) => {}
     }
     if let Some(pattern) = &c.pattern {

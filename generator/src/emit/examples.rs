@@ -5,7 +5,10 @@
 use std::collections::BTreeMap;
 
 use super::{ident, type_tokens};
-use crate::ir::{Example, Format, Location, Operation, PathPiece, Scope, Service, TypeRef};
+use crate::ir::{
+    Example, ExampleResponse, Format, Location, Operation, PathPiece, Returns, Scope, Service,
+    TypeRef,
+};
 use crate::names::snake;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -77,10 +80,13 @@ pub fn examples_rs(service: &Service) -> TokenStream {
         matchers.push("body_string");
     }
     let uses_json = examples().any(|(op, ex)| {
-        ex.response.as_ref().is_some_and(|r| r.body.is_some())
+        served(op, ex).iter().any(|r| r.body.is_some())
             || (ex.request_body.is_some()
                 && op.body.as_ref().is_some_and(|b| b.format == Format::Json))
     });
+    let stream_import = examples()
+        .any(|(op, _)| op.paging.is_some())
+        .then(|| quote! { use futures::TryStreamExt; });
     let json_helper = uses_json.then(|| {
         quote! {
             /// Parses a JSON document written in the test.
@@ -101,6 +107,7 @@ pub fn examples_rs(service: &Service) -> TokenStream {
 
         use azure_mgmt::ClientOptions;
         use azure_mgmt::#module::{#(#imports),*};
+        #stream_import
         #value_import
         use wiremock::matchers::{#(#matchers),*};
         use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -176,56 +183,16 @@ fn example_test(service: &Service, op: &Operation, ex: &Example, test_name: &str
     let content_type_matcher =
         (!content_type.is_empty()).then(|| quote! { .and(header("content-type", #content_type)) });
 
-    let response = ex.response.as_ref();
-    let status = proc_macro2::Literal::u16_unsuffixed(response.map(|r| r.status).unwrap_or(200));
-    let response_headers = response
-        .into_iter()
-        .flat_map(|r| &r.headers)
-        .map(|(k, v)| quote! { .insert_header(#k, #v) });
-    let (served_body, expected_model) = match response.and_then(|r| r.body.as_ref()) {
-        Some(body) => {
-            let format = op
-                .success
-                .iter()
-                .find(|s| Some(s.status) == response.map(|r| r.status))
-                .map(|s| s.format)
-                .unwrap_or(Format::Json);
-            let text = raw_str(&body.text);
-            let mime = match format {
-                Format::Xml => "application/xml",
-                Format::Json => "application/json",
-            };
-            let json = raw_str(&serde_json::to_string_pretty(&body.expected).unwrap_or_default());
-            (
-                quote! { .set_body_raw(#text, #mime) },
-                Some(quote! {
-                    assert_eq!(
-                        serde_json::to_value(response.model()).expect("the model serializes"),
-                        json(#json),
-                        "the parsed model holds exactly the documented values",
-                    );
-                }),
-            )
-        }
-        None => (TokenStream::new(), None),
-    };
-    let request_id = response
-        .and_then(|r| {
-            r.headers
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("x-ms-request-id"))
-        })
-        .map(|(_, v)| quote! { assert_eq!(response.request_id(), Some(#v)); });
-
-    let args = op
+    let body_required = op.body.as_ref().is_some_and(|b| b.required);
+    let args: Vec<TokenStream> = op
         .params
         .iter()
         .filter(|p| p.fixed.is_none() && p.required)
         .map(|p| {
             let value = ex.parameters.get(&p.wire).cloned().unwrap_or_default();
             quote! { #value, }
-        });
-    let body_required = op.body.as_ref().is_some_and(|b| b.required);
+        })
+        .collect();
     let body_arg = (body_value.is_some() && body_required).then(|| quote! { &parameters, });
     let optional_fields: Vec<TokenStream> = op
         .params
@@ -253,49 +220,122 @@ fn example_test(service: &Service, op: &Operation, ex: &Example, test_name: &str
         }
     };
     let test_method = ident(&op.method_name);
-    let call = match op.long_running {
-        Some(_) => quote! {
-            client
-                .#test_method(#(#args)* #body_arg #options_arg)
+    let call = quote! { client.#test_method(#(#args)* #body_arg #options_arg) };
+    let call = if op.long_running.is_some() {
+        quote! {
+            #call
                 .expect("the example's arguments are valid")
                 .await
                 .expect("the documented response parses")
-        },
-        None => quote! {
-            client
-                .#test_method(#(#args)* #body_arg #options_arg)
+        }
+    } else if op.paging.is_some() {
+        // The first page only, through the page iterator: a documented next link points at the
+        // real service, which the pager would refuse to follow from a local server.
+        quote! {
+            #call
+                .expect("the example's arguments are valid")
+                .into_pages()
+                .try_next()
+                .await
+                .expect("the documented page parses")
+                .expect("the service sent a page")
+        }
+    } else {
+        quote! {
+            #call
                 .await
                 .expect("the documented response parses")
-        },
+        }
     };
-    let name = &ex.name;
-    let doc = format!(" Example `{name}` of `{}`.", op.id);
-    quote! {
-        #[doc = #doc]
-        #[tokio::test]
-        async fn #test() {
-            let server = MockServer::start().await;
-            Mock::given(method(#http_method))
-                .and(path(#expected_path))
-                #(#query_matchers)*
-                .and(header("authorization", "Bearer fake-token"))
-                #(#header_matchers)*
-                #content_type_matcher
-                #body_matcher
+    let mock = quote! {
+        Mock::given(method(#http_method))
+            .and(path(#expected_path))
+            #(#query_matchers)*
+            .and(header("authorization", "Bearer fake-token"))
+            #(#header_matchers)*
+            #content_type_matcher
+            #body_matcher
+    };
+    let served = served(op, ex);
+    let blocks = served.iter().enumerate().map(|(i, response)| {
+        let status = proc_macro2::Literal::u16_unsuffixed(response.status);
+        let response_headers = response
+            .headers
+            .iter()
+            .map(|(k, v)| quote! { .insert_header(#k, #v) });
+        let (served_body, expected_model) = match &response.body {
+            Some(body) => {
+                let format = op
+                    .success
+                    .iter()
+                    .find(|s| s.status == response.status)
+                    .map(|s| s.format)
+                    .unwrap_or(Format::Json);
+                let text = raw_str(&body.text);
+                let mime = match format {
+                    Format::Xml => "application/xml",
+                    Format::Json => "application/json",
+                };
+                let json = raw_str(&serde_json::to_string_pretty(&body.expected).unwrap_or_default());
+                let model = match op.returns {
+                    Returns::Sometimes(..) if op.long_running.is_none() => quote! {
+                        response.model().as_ref().expect("the documented status has a body")
+                    },
+                    _ => quote! { response.model() },
+                };
+                (
+                    quote! { .set_body_raw(#text, #mime) },
+                    Some(quote! {
+                        assert_eq!(
+                            serde_json::to_value(#model).expect("the model serializes"),
+                            json(#json),
+                            "the parsed model holds exactly the documented values",
+                        );
+                    }),
+                )
+            }
+            None => {
+                let no_body = matches!(op.returns, Returns::Sometimes(..))
+                    && op.long_running.is_none()
+                    && op.paging.is_none();
+                (
+                    TokenStream::new(),
+                    no_body.then(|| quote! {
+                        assert!(response.model().is_none(), "the documented status has no body");
+                    }),
+                )
+            }
+        };
+        let request_id = response
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("x-ms-request-id"))
+            .map(|(_, v)| quote! { assert_eq!(response.request_id(), Some(#v)); });
+        // The client is made once, after the first mock (as a single-status test reads best).
+        let (reset, make_client) = if i == 0 {
+            let make_client = quote! {
+                let options = ClientOptions {
+                    client_options: testkit::client_options(&server),
+                    endpoint: Some(testkit::https_uri(&server)),
+                    ..ClientOptions::default()
+                };
+                let client = #client::new(testkit::FakeCredential::new(), Some(options))
+                    .expect("the test endpoint is valid");
+            };
+            (None, Some(make_client))
+        } else {
+            (Some(quote! { server.reset().await; }), None)
+        };
+        quote! {
+            #reset
+            #mock
                 .respond_with(ResponseTemplate::new(#status) #(#response_headers)* #served_body)
                 .expect(1)
                 .mount(&server)
                 .await;
-            let options = ClientOptions {
-                client_options: testkit::client_options(&server),
-                endpoint: Some(testkit::https_uri(&server)),
-                ..ClientOptions::default()
-            };
-            let client = #client::new(testkit::FakeCredential::new(), Some(options))
-                .expect("the test endpoint is valid");
+            #make_client
             #body_value
             let response = #call;
-
             assert_eq!(response.status(), #status);
             #expected_model
             #request_id
@@ -303,6 +343,34 @@ fn example_test(service: &Service, op: &Operation, ex: &Example, test_name: &str
             assert_eq!(requests.len(), 1, "exactly one request is sent");
             assert_eq!(requests[0].url.query(), #expected_query, "the query holds exactly the documented pairs");
         }
+    });
+    let name = &ex.name;
+    let doc = format!(" Example `{name}` of `{}`.", op.id);
+    let doc_statuses = (served.len() > 1).then(|| {
+        let statuses: Vec<String> = served.iter().map(|r| r.status.to_string()).collect();
+        let line = format!(" Each documented status in turn: {}.", statuses.join(", "));
+        quote! { #[doc = ""] #[doc = #line] }
+    });
+    quote! {
+        #[doc = #doc]
+        #doc_statuses
+        #[tokio::test]
+        async fn #test() {
+            let server = MockServer::start().await;
+            #(#blocks)*
+        }
+    }
+}
+
+/// The responses an example's test serves: for a long-running operation, the one that ends it
+/// at once; for a paged list, its first page; otherwise each documented status in turn.
+fn served<'a>(op: &Operation, ex: &'a Example) -> Vec<&'a ExampleResponse> {
+    if op.long_running.is_some() {
+        ex.final_response().into_iter().collect()
+    } else if op.paging.is_some() {
+        ex.responses.iter().take(1).collect()
+    } else {
+        ex.responses.iter().collect()
     }
 }
 

@@ -25,6 +25,10 @@ pub const WARNINGS: &[(&str, &str)] = &[
         "a long-running operation documents no 202 response",
     ),
     (
+        "accepted-without-long-running",
+        "an operation that is not long-running documents a 202 response",
+    ),
+    (
         "unused-acknowledgement",
         "an acknowledgement matches no warning of its file",
     ),

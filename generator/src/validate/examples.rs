@@ -95,6 +95,22 @@ impl Cx<'_, '_> {
         }
         if example.responses.is_empty() {
             self.error(&at.key("responses"), "the example has no response", None);
+        } else if op.long_running.is_some()
+            && example.responses.iter().all(|(status, response)| {
+                status == "202"
+                    || (status == "201"
+                        && response
+                            .headers
+                            .keys()
+                            .any(|h| h.eq_ignore_ascii_case("azure-asyncoperation")))
+            })
+        {
+            // The generated test serves the response that ends the operation at once.
+            self.error(
+                &at.key("responses"),
+                "the example of a long-running operation documents only responses that start polling",
+                Some("add the final response from the sample (200, 201 or 204): the example's test serves it".into()),
+            );
         }
         for (status, response) in &example.responses {
             let rat = at.key("responses").key(status);

@@ -21,6 +21,7 @@ mod example_bodies;
 mod examples;
 mod names;
 mod operations;
+mod paging;
 mod parameters;
 mod properties;
 mod references;
@@ -112,6 +113,7 @@ fn validate_service<'b>(
         cx.schemas();
         cx.operation(&op.spec);
     }
+    paging::page_schemas(service, resolver, refs_complete, out);
 }
 
 fn cx_for<'a, 'b>(

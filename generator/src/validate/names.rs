@@ -27,6 +27,7 @@ pub(super) const RESERVED_ARGS: &[&str] = &[
     "decode_json",
     "decode_xml",
     "decode_empty",
+    "decode_optional",
 ];
 
 /// Type names the generated modules use unqualified (imports, the prelude, the catch-all
@@ -62,6 +63,9 @@ pub(super) const RESERVED_TYPES: &[&str] = &[
     "None",
     "Ok",
     "Option",
+    "Page",
+    "Pager",
+    "PagerOptions",
     "ParamSpec",
     "PathPart",
     "Poller",

@@ -88,6 +88,7 @@ impl Cx<'_, '_> {
             }
         }
         self.responses(op);
+        self.paging(op);
         self.xml_names(op);
         for (name, example) in &op.examples {
             self.example(op, name, example);

@@ -1,5 +1,6 @@
-//! Responses: status codes, content types, headers, the error contract under `default`, the
-//! long-running rules, and the XML element names an XML body's schemas give.
+//! Responses: status codes, content types, headers, the error contract under `default`, one
+//! result type across the success statuses, the long-running rules, and the XML element names
+//! an XML body's schemas give.
 
 use std::collections::BTreeSet;
 
@@ -10,7 +11,7 @@ use crate::load::OperationFile;
 use crate::locate::FieldPath;
 use crate::resolve::{BUILTIN_TYPES, Format};
 
-const FINAL_STATES: &[&str] = &["azure-async-operation", "location"];
+const FINAL_STATES: &[&str] = &["azure-async-operation", "location", "original-uri"];
 
 impl Cx<'_, '_> {
     pub(super) fn responses(&mut self, op: &OperationFile) {
@@ -23,18 +24,18 @@ impl Cx<'_, '_> {
                 match status.parse::<u16>() {
                     Ok(code) if (200..300).contains(&code) && status.len() == 3 => {
                         successes.push(code);
-                        if matches!(code, 204 | 205) && response.schema.is_some() {
-                            self.error(
-                                &at.key("schema"),
-                                format!("a {code} response has no body, but it has a schema"),
-                                Some("remove the schema, or use 200".into()),
-                            );
-                        }
                     }
+                    // Not modified: the answer to a conditional GET (`If-None-Match`).
+                    Ok(304) if matches!(op.method.as_str(), "GET" | "HEAD") => successes.push(304),
+                    Ok(304) => self.error(
+                        &at,
+                        format!("status 304 answers a conditional GET or HEAD, not a {}", op.method),
+                        Some("remove it, or check `method`".into()),
+                    ),
                     Ok(code) if (100..600).contains(&code) && status.len() == 3 => self.error(
                         &at,
                         format!("status {code} is not a success"),
-                        Some("list only the 2xx statuses; document the error contract under `default`".into()),
+                        Some("list only the 2xx statuses (and 304 for a conditional GET); document the error contract under `default`".into()),
                     ),
                     _ => {
                         let fixed: String = status
@@ -57,6 +58,15 @@ impl Cx<'_, '_> {
                             Some(help),
                         );
                     }
+                }
+                if let Ok(code @ (204 | 205 | 304)) = status.parse::<u16>()
+                    && response.schema.is_some()
+                {
+                    self.error(
+                        &at.key("schema"),
+                        format!("a {code} response has no body, but it has a schema"),
+                        Some("remove the schema, or use 200".into()),
+                    );
                 }
             }
             if let Some(ct) = &response.content_type
@@ -107,6 +117,7 @@ impl Cx<'_, '_> {
         if successes.is_empty() {
             self.error(&root.key("responses"), "no success response (2xx)", None);
         }
+        self.one_result(op);
         match &op.long_running {
             Some(lr) => {
                 if !FINAL_STATES.contains(&lr.final_state_via.as_str()) {
@@ -126,30 +137,59 @@ impl Cx<'_, '_> {
                         None,
                     );
                 }
-                let bodies: BTreeSet<&String> = op
-                    .responses
-                    .iter()
-                    .filter(|(s, _)| s.as_str() != "default")
-                    .filter_map(|(_, r)| r.schema.as_ref())
-                    .collect();
-                if bodies.len() != 1 {
-                    self.error(&root.key("responses"), "a long-running operation needs exactly one result schema among its success responses", None);
+                if op.method == "DELETE" {
+                    for (status, response) in &op.responses {
+                        if status != "default" && response.schema.is_some() {
+                            self.error(
+                                &root.key("responses").key(status).key("schema"),
+                                "a long-running DELETE has no result, but this response has a schema",
+                                Some("remove the schema: the client polls a DELETE to its end and returns no body".into()),
+                            );
+                        }
+                    }
                 }
             }
-            None => {
-                if successes.len() > 1 {
-                    self.error(
-                        &root.key("responses"),
-                        format!(
-                            "{} success responses on an operation that is not long-running",
-                            successes.len()
-                        ),
-                        Some(
-                            "document one success status, or mark the operation `longRunning`"
-                                .into(),
-                        ),
-                    );
-                }
+            None if successes.contains(&202) => self.warn(
+                "accepted-without-long-running",
+                &root.key("responses").key("202"),
+                "202 Accepted on an operation that is not long-running: the caller gets the 202, and nothing polls the operation to its end",
+                Some("add `longRunning` when the service documents `Azure-AsyncOperation` or `Location` on the 202".into()),
+            ),
+            None => {}
+        }
+    }
+
+    /// The success responses that have a body must all name the same schema, in the same
+    /// encoding: the method returns one type (an `Option` of it when some statuses have none).
+    fn one_result(&mut self, op: &OperationFile) {
+        let mut first: Option<(&str, &str, Option<Format>)> = None;
+        for (status, response) in &op.responses {
+            let Some(schema) = response.schema.as_deref() else {
+                continue;
+            };
+            if status == "default" {
+                continue;
+            }
+            let format = Format::from_content_type(
+                response
+                    .content_type
+                    .as_deref()
+                    .unwrap_or("application/json"),
+            );
+            let at = FieldPath::root().key("responses").key(status);
+            match first {
+                None => first = Some((status, schema, format)),
+                Some((earlier, other, _)) if other != schema => self.error(
+                    &at.key("schema"),
+                    format!("response {status} has the schema `{schema}`, but response {earlier} has `{other}`"),
+                    Some(format!("the method returns one type on every success status: use `{other}` here too, or transcribe the body that differs as a separate operation")),
+                ),
+                Some((earlier, _, other)) if other != format => self.error(
+                    &at.key("contentType"),
+                    format!("response {status} is encoded differently from response {earlier}"),
+                    Some("use one content type for every success body".into()),
+                ),
+                Some(_) => {}
             }
         }
     }
