@@ -599,7 +599,8 @@ responses:
 /// renames the operation id
 /// (`Namespaces_RegenerateKeys` -> `NamespacesG{g}_RegenerateKeys`), appends `G{g}` to the
 /// path's last segment, and appends `G{g}` to every schema the operation file defines, rewriting
-/// each reference to it (`schema`, `type`, `items`). An XML root keeps its element name. The
+/// each reference to it (`schema`, `type`, `items`, `additionalProperties`, `allOf`, a union's
+/// `mapping`). An XML root keeps its element name. The
 /// shared `common.yaml` is copied as it is.
 pub fn synthesize(real: &Path, out: &Path, n: usize) -> std::io::Result<()> {
     let templates = templates(real)?;
@@ -730,14 +731,27 @@ fn rename_references(value: &mut Value, renames: &BTreeMap<String, String>) {
     match value {
         Value::Mapping(map) => {
             for (key, child) in map.iter_mut() {
-                let is_reference = matches!(key.as_str(), Some("schema" | "type" | "items"));
-                match child {
-                    Value::String(name) if is_reference => {
-                        if let Some(renamed) = renames.get(name.as_str()) {
-                            *name = renamed.clone();
+                match (key.as_str(), child) {
+                    (
+                        Some("schema" | "type" | "items" | "additionalProperties"),
+                        Value::String(name),
+                    ) => rename(name, renames),
+                    // `allOf: [Base]` and a union's `mapping: {value: Variant}` hold only names.
+                    (Some("allOf"), Value::Sequence(names)) => {
+                        for name in names {
+                            if let Value::String(name) = name {
+                                rename(name, renames);
+                            }
                         }
                     }
-                    _ => rename_references(child, renames),
+                    (Some("mapping"), Value::Mapping(variants)) => {
+                        for (_, name) in variants.iter_mut() {
+                            if let Value::String(name) = name {
+                                rename(name, renames);
+                            }
+                        }
+                    }
+                    (_, child) => rename_references(child, renames),
                 }
             }
         }
@@ -747,6 +761,12 @@ fn rename_references(value: &mut Value, renames: &BTreeMap<String, String>) {
             }
         }
         _ => {}
+    }
+}
+
+fn rename(name: &mut String, renames: &BTreeMap<String, String>) {
+    if let Some(renamed) = renames.get(name.as_str()) {
+        *name = renamed.clone();
     }
 }
 
