@@ -558,6 +558,71 @@ mod tests {
         }
     }
 
+    /// A well-formed subtree deeper than the bound is skipped whole, closing tags included,
+    /// and what follows it is read as usual.
+    #[test]
+    fn a_subtree_deeper_than_the_bound_is_skipped_and_reading_goes_on() {
+        let depth = MAX_XML_DEPTH + 8;
+        let deep = format!(
+            "{}<Code>Inner</Code><Leaf/>text{}",
+            "<Nested>".repeat(depth),
+            "</Nested>".repeat(depth)
+        );
+        let body = format!(
+            "<Error><Extra>{deep}<After>a</After></Extra><Code>Outer</Code><Message>read past the deep part</Message></Error>"
+        );
+        let e = parse_with(400, &body, &STORAGE_XML);
+        assert_eq!(e.code(), Some("Outer"));
+        assert_eq!(e.message(), Some("read past the deep part"));
+        assert_eq!(
+            e.to_string(),
+            "HTTP 400 Bad Request: Outer: read past the deep part \
+             (x-ms-request-id: req-123, x-ms-correlation-request-id: corr-456)"
+        );
+        // The tree keeps the elements down to the bound, and nothing of what is below it.
+        let tree = parse_xml(body.as_bytes()).unwrap();
+        let extra = &tree.children[0];
+        assert_eq!(extra.name, "Extra");
+        let names: Vec<&str> = extra.children.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Nested", "After"]);
+        let mut deepest = &extra.children[0];
+        let mut levels = 3;
+        while let Some(child) = deepest.children.first() {
+            deepest = child;
+            levels += 1;
+        }
+        assert_eq!(levels, MAX_XML_DEPTH);
+        assert_eq!(deepest.name, "Nested");
+        assert_eq!(deepest.text, "");
+    }
+
+    /// A message that holds markup is not text: it is left out (as a JSON object would be),
+    /// and the code still reads.
+    #[test]
+    fn xml_mixed_content_is_not_a_message() {
+        let body =
+            "<Error><Code>Mixed</Code><Message>Key <b>type</b> is not valid.</Message></Error>";
+        let e = parse_with(400, body, &STORAGE_XML);
+        assert_eq!(e.code(), Some("Mixed"));
+        assert_eq!(e.message(), None);
+        assert_eq!(e.raw_body(), body.as_bytes());
+    }
+
+    /// `details` as one object rather than a list is one detail.
+    #[test]
+    fn a_single_detail_object_is_one_detail() {
+        let body = r#"{"error":{"code":"Outer","message":"m","details":{"code":"Only","message":"the one","target":"t"}}}"#;
+        let e = parse_with(400, body, &ARM);
+        assert_eq!(
+            e.details(),
+            [ServiceErrorDetail {
+                code: Some("Only".into()),
+                message: Some("the one".into()),
+                target: Some("t".into()),
+            }]
+        );
+    }
+
     #[test]
     fn xml_details_are_every_matching_element() {
         const WITH_DETAILS: ErrorContract = ErrorContract {
@@ -570,6 +635,18 @@ mod tests {
             ..STORAGE_XML
         };
         let body = "<Error><Code>C</Code><Details><Detail><Code>A</Code></Detail><Detail><Code>B</Code><Message>m</Message></Detail></Details></Error>";
+        let e = parse_with(400, body, &WITH_DETAILS);
+        let codes: Vec<_> = e.details().iter().map(|d| d.code().unwrap()).collect();
+        assert_eq!(codes, ["A", "B"]);
+
+        // Exact names win: siblings of other names, or of the same name in another case, are
+        // not details when an exact match exists...
+        let body = "<Error><Code>C</Code><Details><Detail><Code>A</Code></Detail><Other><Code>X</Code></Other><DETAIL><Code>Y</Code></DETAIL><Detail><Code>B</Code></Detail></Details></Error>";
+        let e = parse_with(400, body, &WITH_DETAILS);
+        let codes: Vec<_> = e.details().iter().map(|d| d.code().unwrap()).collect();
+        assert_eq!(codes, ["A", "B"]);
+        // ...and only then is the case ignored.
+        let body = "<Error><Code>C</Code><details><detail><Code>A</Code></detail><Other><Code>X</Code></Other><DETAIL><Code>B</Code></DETAIL></details></Error>";
         let e = parse_with(400, body, &WITH_DETAILS);
         let codes: Vec<_> = e.details().iter().map(|d| d.code().unwrap()).collect();
         assert_eq!(codes, ["A", "B"]);
