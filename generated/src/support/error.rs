@@ -492,6 +492,33 @@ mod tests {
         );
     }
 
+    /// azure_core often wraps an error with the same text (its `Display` is the wrapped
+    /// error's): the text is printed once; a chain of different texts is printed whole.
+    #[test]
+    fn a_cause_repeating_its_error_is_printed_once() {
+        use azure_core::error::ErrorKind as CoreKind;
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let wrapped = azure_core::Error::new(CoreKind::Io, refused);
+        assert_eq!(Error::from(wrapped).to_string(), "request failed: refused");
+
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let explained = azure_core::Error::with_error(CoreKind::Io, refused, "could not connect");
+        assert_eq!(
+            Error::from(explained).to_string(),
+            "request failed: could not connect: refused"
+        );
+
+        let rejected = azure_core::Error::with_error(
+            CoreKind::Credential,
+            std::io::Error::other("AADSTS7000215: invalid client secret"),
+            "AADSTS7000215: invalid client secret",
+        );
+        assert_eq!(
+            Error::from(rejected).to_string(),
+            "could not get a token from the credential: AADSTS7000215: invalid client secret"
+        );
+    }
+
     #[test]
     fn transport_errors_keep_their_source() {
         let inner = azure_core::Error::with_message(azure_core::error::ErrorKind::Io, "refused");
