@@ -16,9 +16,11 @@ const XML_DECLARATION: &str = r#"<?xml version="1.0" encoding="utf-8"?>"#;
 
 /// Sets `body` as the JSON request body.
 pub fn set_json_body<T: Serialize>(request: &mut Request, body: &T) -> Result<()> {
-    // serde_json's serialization errors come from Serialize impls and may carry values:
-    // keep only the category.
-    let bytes = serde_json::to_vec(body).map_err(|e| encode_error(json_category(&e)))?;
+    // serde_json's serialization errors come from Serialize impls (a map with keys JSON
+    // cannot have, a custom error) and may carry values: keep none of the text. (Writing
+    // into a Vec cannot fail for I/O.)
+    let bytes = serde_json::to_vec(body)
+        .map_err(|_| encode_error("the model could not be written as JSON"))?;
     request.insert_header(CONTENT_TYPE, "application/json");
     request.set_body(bytes);
     Ok(())
@@ -39,10 +41,12 @@ pub fn set_xml_body<T: Serialize>(
 }
 
 fn to_xml<T: Serialize>(body: &T, root: &str, namespace: Option<&str>) -> Result<String> {
+    // quick-xml's messages may quote values: keep only the kind. Writing into a String
+    // cannot fail for I/O, and without indentation nothing can be non-UTF-8, so what remains
+    // is a value XML cannot represent, or a Serialize impl's own error.
     let mut xml = quick_xml::se::to_string_with_root(root, body).map_err(|e| {
         encode_error(match e {
             quick_xml::SeError::Unsupported(_) => "a value has a type XML cannot represent",
-            quick_xml::SeError::NonEncodable(_) => "a value is not valid UTF-8",
             _ => "the model could not be written as XML",
         })
     })?;
@@ -71,13 +75,6 @@ fn encode_error(reason: &str) -> Error {
     Error::new(ErrorKind::Encode {
         reason: reason.to_owned(),
     })
-}
-
-fn json_category(error: &serde_json::Error) -> &'static str {
-    match error.classify() {
-        serde_json::error::Category::Io => "I/O failure while writing JSON",
-        _ => "the model could not be written as JSON",
-    }
 }
 
 #[cfg(test)]
@@ -164,5 +161,31 @@ mod tests {
                 assert!(!text.contains("SECRET-VALUE"), "{text}");
             }
         }
+    }
+
+    /// What a caller reads when a body cannot be written: the kind of problem, never a value.
+    #[test]
+    fn serialization_errors_say_what_kind_of_problem() {
+        let message = |result: Result<()>| result.unwrap_err().to_string();
+        assert_eq!(
+            message(set_json_body(&mut request(), &Leaky)),
+            "could not serialize the request body: the model could not be written as JSON"
+        );
+        // JSON object keys must be strings.
+        let pairs = BTreeMap::from([((1, 2), "SECRET-VALUE")]);
+        assert_eq!(
+            message(set_json_body(&mut request(), &pairs)),
+            "could not serialize the request body: the model could not be written as JSON"
+        );
+        assert_eq!(
+            message(set_xml_body(&mut request(), &Leaky, "R", None)),
+            "could not serialize the request body: the model could not be written as XML"
+        );
+        // XML element names cannot start with a digit.
+        let numbered = BTreeMap::from([(7, "SECRET-VALUE")]);
+        assert_eq!(
+            message(set_xml_body(&mut request(), &numbered, "R", None)),
+            "could not serialize the request body: a value has a type XML cannot represent"
+        );
     }
 }
