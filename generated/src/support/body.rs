@@ -55,13 +55,19 @@ fn to_xml<T: Serialize>(body: &T, root: &str, namespace: Option<&str>) -> Result
         // model struct has no `@xmlns` field (users would have to fill it in, or could get it
         // wrong). It goes on the root start tag here, right after the element name, unless the
         // model did carry one.
-        let tag_end = xml.find('>').unwrap_or(xml.len());
-        let after_name = 1 + root.len();
-        if !xml.starts_with('<') || xml.get(1..after_name) != Some(root) {
+        // (quick-xml names a top-level enum's element after its variant, and writes nothing
+        // for `None`: no `root` start tag to put it on.)
+        let starts_with_root = xml
+            .strip_prefix('<')
+            .and_then(|rest| rest.strip_prefix(root))
+            .is_some_and(|rest| rest.starts_with(['>', '/', ' ']));
+        if !starts_with_root {
             return Err(encode_error(
                 "the serializer did not start with the root element",
             ));
         }
+        let after_name = 1 + root.len();
+        let tag_end = xml.find('>').unwrap_or(xml.len());
         if !xml[..tag_end].contains(" xmlns=") {
             let attribute = format!(r#" xmlns="{}""#, quick_xml::escape::escape(namespace));
             xml.insert_str(after_name, &attribute);
@@ -161,6 +167,26 @@ mod tests {
                 assert!(!text.contains("SECRET-VALUE"), "{text}");
             }
         }
+    }
+
+    /// With a namespace to add, a body that quick-xml does not write as one `root` element
+    /// (an enum writes its variant's name, `None` writes nothing) is refused rather than sent
+    /// with the attribute spliced into the wrong place.
+    #[test]
+    fn a_body_that_is_not_the_root_element_is_refused() {
+        #[derive(Serialize)]
+        enum Variant {
+            Tagged(u32),
+        }
+        let ns = Some("urn:x");
+        let refused = "could not serialize the request body: the serializer did not start with the root element";
+        let error = set_xml_body(&mut request(), &Variant::Tagged(1), "Root", ns).unwrap_err();
+        assert_eq!(error.to_string(), refused);
+        let error = set_xml_body(&mut request(), &None::<u32>, "Root", ns).unwrap_err();
+        assert_eq!(error.to_string(), refused);
+        // The same element name as a prefix of another is not the root either.
+        let error = set_xml_body(&mut request(), &Variant::Tagged(1), "Tag", ns).unwrap_err();
+        assert_eq!(error.to_string(), refused);
     }
 
     /// What a caller reads when a body cannot be written: the kind of problem, never a value.
