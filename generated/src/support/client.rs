@@ -331,6 +331,12 @@ mod tests {
             "api://custom/.default"
         );
         assert!(scope(&china, &arm, Some(" "), arm_audience).is_err());
+        // The default endpoint takes the spec's audience as written, even one that is not its
+        // own origin (ARM also accepts tokens for the classic audience).
+        assert_eq!(
+            scope(&arm, &arm, None, classic_audience).unwrap(),
+            "https://management.core.windows.net//.default"
+        );
     }
 
     #[tokio::test]

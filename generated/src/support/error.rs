@@ -519,6 +519,23 @@ mod tests {
         );
     }
 
+    /// A pipeline error that carries an HTTP status (a caller's own policy, added through
+    /// the client options, can raise one) is a transport error that still reports it.
+    #[test]
+    fn transport_errors_report_an_http_status_they_carry() {
+        let kind = azure_core::error::ErrorKind::HttpResponse {
+            status: StatusCode::ServiceUnavailable,
+            error_code: Some("Throttled".into()),
+            raw_response: None,
+        };
+        let e = Error::from(azure_core::Error::with_message(kind, "gave up"));
+        assert!(matches!(e.kind(), ErrorKind::Transport));
+        assert_eq!(e.http_status(), Some(StatusCode::ServiceUnavailable));
+        assert_eq!(e.to_string(), "request failed: gave up");
+        let refused = azure_core::Error::with_message(azure_core::error::ErrorKind::Io, "refused");
+        assert_eq!(Error::from(refused).http_status(), None);
+    }
+
     #[test]
     fn transport_errors_keep_their_source() {
         let inner = azure_core::Error::with_message(azure_core::error::ErrorKind::Io, "refused");
