@@ -562,11 +562,14 @@ mod tests {
     /// and what follows it is read as usual.
     #[test]
     fn a_subtree_deeper_than_the_bound_is_skipped_and_reading_goes_on() {
-        let depth = MAX_XML_DEPTH + 8;
+        // Under <Error><Extra>: nested elements down to the bound, an empty element just past
+        // it, then more levels holding elements, text and an empty element.
+        let kept = MAX_XML_DEPTH - 2;
         let deep = format!(
-            "{}<Code>Inner</Code><Leaf/>text{}",
-            "<Nested>".repeat(depth),
-            "</Nested>".repeat(depth)
+            "{}<PastTheBound/>{}<Code>Inner</Code><Leaf/>text{}",
+            "<Nested>".repeat(kept),
+            "<Nested>".repeat(8),
+            "</Nested>".repeat(kept + 8)
         );
         let body = format!(
             "<Error><Extra>{deep}<After>a</After></Extra><Code>Outer</Code><Message>read past the deep part</Message></Error>"
@@ -600,12 +603,15 @@ mod tests {
     /// and the code still reads.
     #[test]
     fn xml_mixed_content_is_not_a_message() {
-        let body =
-            "<Error><Code>Mixed</Code><Message>Key <b>type</b> is not valid.</Message></Error>";
-        let e = parse_with(400, body, &STORAGE_XML);
-        assert_eq!(e.code(), Some("Mixed"));
-        assert_eq!(e.message(), None);
-        assert_eq!(e.raw_body(), body.as_bytes());
+        for body in [
+            "<Error><Code>Mixed</Code><Message>Key <b>type</b> is not valid.</Message></Error>",
+            "<Error><Code>Mixed</Code><Message>Key type<br/>is not valid.</Message></Error>",
+        ] {
+            let e = parse_with(400, body, &STORAGE_XML);
+            assert_eq!(e.code(), Some("Mixed"), "{body}");
+            assert_eq!(e.message(), None, "{body}");
+            assert_eq!(e.raw_body(), body.as_bytes());
+        }
     }
 
     /// `details` as one object rather than a list is one detail.
