@@ -563,10 +563,10 @@ mod tests {
     #[test]
     fn a_subtree_deeper_than_the_bound_is_skipped_and_reading_goes_on() {
         // Under <Error><Extra>: nested elements down to the bound, an empty element just past
-        // it, then more levels holding elements, text and an empty element.
+        // it, then more levels holding elements, an empty element, text, CDATA and references.
         let kept = MAX_XML_DEPTH - 2;
         let deep = format!(
-            "{}<PastTheBound/>{}<Code>Inner</Code><Leaf/>text{}",
+            "{}<PastTheBound/>{}<Code>Inner</Code><Leaf/>text<![CDATA[cdata]]>&amp;&#65;{}",
             "<Nested>".repeat(kept),
             "<Nested>".repeat(8),
             "</Nested>".repeat(kept + 8)
