@@ -91,6 +91,17 @@ fn seconds_since(started: tokio::time::Instant) -> u64 {
     elapsed.as_secs()
 }
 
+/// Awaits `poller` for at most `limit` of (virtual) time: a poller that should have ended by
+/// then fails the test instead of polling for ever.
+async fn ended_within<T: DeserializeOwned + Send + 'static>(
+    limit: Duration,
+    poller: Poller<T>,
+) -> Result<Response<T>> {
+    tokio::time::timeout(limit, poller.into_future())
+        .await
+        .expect("the poller should have ended by now")
+}
+
 /// The methods and paths the server saw, in order.
 async fn trail(server: &MockServer) -> Vec<String> {
     let requests = server.received_requests().await.unwrap();
@@ -422,9 +433,10 @@ async fn an_endless_poll_interval_waits_until_the_time_bound() {
     let server = MockServer::start().await;
     mount_location_monitor(&server).await;
     let started = tokio::time::Instant::now();
-    let error = paused_keys_poller(&server)
+    let poller = paused_keys_poller(&server)
         .with_poll_interval(Duration::MAX)
-        .with_timeout(Duration::from_secs(7200))
+        .with_timeout(Duration::from_secs(7200));
+    let error = ended_within(Duration::from_secs(3 * 3600), poller)
         .await
         .unwrap_err();
     assert!(
@@ -441,8 +453,8 @@ async fn timeout_bounds_the_operation() {
     mount_accepted(&server, true, "1").await;
     mount_running_status(&server, "1").await;
     let started = tokio::time::Instant::now();
-    let error = paused_keys_poller(&server)
-        .with_timeout(Duration::from_millis(3500))
+    let poller = paused_keys_poller(&server).with_timeout(Duration::from_millis(3500));
+    let error = ended_within(Duration::from_secs(3600), poller)
         .await
         .unwrap_err();
     assert!(
@@ -477,7 +489,9 @@ async fn the_default_time_bound_is_thirty_minutes() {
     mount_accepted(&server, true, "60").await;
     mount_running_status(&server, "60").await;
     let started = tokio::time::Instant::now();
-    let error = paused_keys_poller(&server).await.unwrap_err();
+    let error = ended_within(Duration::from_secs(2 * 3600), paused_keys_poller(&server))
+        .await
+        .unwrap_err();
     assert!(
         matches!(error.kind(), ErrorKind::Timeout { limit } if *limit == Duration::from_secs(1800)),
         "{error:?}"
@@ -679,7 +693,13 @@ async fn the_location_monitor_may_move_on_each_poll() {
         .mount(&server)
         .await;
     mount_result(&server).await;
-    assert_keys(&keys_poller(&server).await.unwrap());
+    let mut poller = keys_poller(&server);
+    // Bounded: a poller stuck on the old URL must fail here, not hang.
+    for _ in 0..3 {
+        poller.next_status().await.unwrap().unwrap();
+    }
+    assert!(poller.is_finished());
+    assert_keys(&poller.await.unwrap());
     assert_eq!(
         trail(&server).await,
         ["POST /start", "GET /step-1", "GET /result"]
