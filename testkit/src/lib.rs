@@ -16,14 +16,18 @@
 //! let options = testkit::client_options(&server); // and this as its azure_core options
 //! # }
 //! ```
+//!
+//! Timing is tested on a paused tokio clock (`#[tokio::test(start_paused = true)]`), never
+//! by waiting for real: give the client [`paused_clock_client_options`] there (see
+//! [`PausedClockTransport`] for why the plain transport does not do).
 
 use async_trait::async_trait;
 use azure_core::credentials::{AccessToken, TokenCredential, TokenRequestOptions};
 use azure_core::http::{
     AsyncRawResponse, ClientOptions, HttpClient, Request, RetryOptions, Transport,
 };
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use time::{Duration, OffsetDateTime};
 use wiremock::MockServer;
 
@@ -136,6 +140,81 @@ impl HttpClient for LoopbackTransport {
     }
 }
 
+/// A [`LoopbackTransport`] for tests on a paused tokio clock: the virtual clock stands still
+/// while a request is on the wire.
+///
+/// A paused clock jumps to the next timer as soon as the runtime has nothing to run, and a
+/// request waiting for its response over a real socket is nothing to run: a client's time
+/// limit (or any other timer) would fire before the local server could answer. This
+/// transport sends each request, and reads its whole body, on a blocking thread of its own
+/// runtime; tokio does not advance a paused clock while a blocking task runs. Between
+/// requests the clock jumps as usual, so a test of hours of waits runs in milliseconds, and
+/// a request is never cut by a timer that the virtual time reached while it was answered.
+///
+/// Requires a current-thread runtime (`#[tokio::test(start_paused = true)]` is one). A
+/// request still runs to its end when the future that sent it is dropped.
+#[derive(Debug)]
+pub struct PausedClockTransport {
+    inner: Arc<LoopbackTransport>,
+}
+
+impl PausedClockTransport {
+    /// Sends only to `server`.
+    pub fn for_server(server: &MockServer) -> Self {
+        Self {
+            inner: Arc::new(LoopbackTransport::for_server(server)),
+        }
+    }
+}
+
+/// The runtime every [`PausedClockTransport`] sends on: real time, never paused.
+fn wire_runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("testkit-wire")
+            .enable_all()
+            .build()
+            .expect("a runtime for the test transport")
+    })
+}
+
+#[async_trait]
+impl HttpClient for PausedClockTransport {
+    async fn execute_request(&self, request: &Request) -> azure_core::Result<AsyncRawResponse> {
+        let inner = Arc::clone(&self.inner);
+        let request = request.clone();
+        let sent = tokio::task::spawn_blocking(move || {
+            wire_runtime().block_on(async move {
+                let (status, headers, body) = inner.execute_request(&request).await?.deconstruct();
+                let body = body.collect().await?;
+                Ok(AsyncRawResponse::from_bytes(status, headers, body))
+            })
+        });
+        match sent.await {
+            Ok(response) => response,
+            // The loopback checks panic: report the panic as the test's own.
+            Err(error) => match error.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                Err(error) => panic!("the request's thread did not run: {error}"),
+            },
+        }
+    }
+}
+
+/// Like [`client_options_with_retry`], for a test on a paused tokio clock: the transport is
+/// a [`PausedClockTransport`].
+pub fn paused_clock_client_options(server: &MockServer, retry: RetryOptions) -> ClientOptions {
+    ClientOptions {
+        transport: Some(Transport::new(Arc::new(PausedClockTransport::for_server(
+            server,
+        )))),
+        retry,
+        ..ClientOptions::default()
+    }
+}
+
 /// The server's URI with `https` instead of `http`: use it as the client's endpoint, and in
 /// any URL a mock returns.
 pub fn https_uri(server: &MockServer) -> String {
@@ -227,6 +306,44 @@ mod tests {
         let uri = https_uri(&server);
         assert!(uri.starts_with("https://127.0.0.1:"), "{uri}");
         assert_eq!(uri.replacen("https", "http", 1), server.uri());
+    }
+
+    /// A request answered slowly (in real time) is not cut by a virtual timer: the clock
+    /// stands still until the response is in.
+    #[tokio::test(start_paused = true)]
+    async fn a_paused_clock_stands_still_while_a_request_is_on_the_wire() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_string("pong")
+                    .set_delay(std::time::Duration::from_millis(100)),
+            )
+            .mount(&server)
+            .await;
+        let pipeline = Pipeline::new(
+            None,
+            None,
+            paused_clock_client_options(&server, RetryOptions::none()),
+            Vec::new(),
+            Vec::new(),
+            None,
+        );
+        let url = Url::parse(&format!("{}/ping", https_uri(&server))).unwrap();
+        let mut request = Request::new(url, Method::Get);
+        let started = tokio::time::Instant::now();
+        let context = Context::new();
+        let send = pipeline.send(&context, &mut request, None);
+        let response = tokio::time::timeout(std::time::Duration::from_secs(1), send)
+            .await
+            .expect("the virtual clock moved while the request was on the wire")
+            .unwrap();
+        assert_eq!(started.elapsed(), std::time::Duration::ZERO);
+        let body = response.into_body().into_string().unwrap();
+        assert_eq!(body, "pong");
+        // Between requests the clock jumps as usual.
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        assert_eq!(started.elapsed(), std::time::Duration::from_secs(3600));
     }
 
     #[tokio::test]

@@ -158,7 +158,8 @@ async fn progress_can_be_watched_then_the_result_awaited() {
     use OperationStatus::*;
     // Accepted, Running, Updating (a status this crate does not know: still running), then done.
     assert_eq!(seen, [InProgress, InProgress, InProgress, Succeeded]);
-    assert!(seen.last().unwrap().is_terminal());
+    let terminal: Vec<bool> = seen.iter().map(|s| s.is_terminal()).collect();
+    assert_eq!(terminal, [false, false, false, true]);
     assert!(poller.next_status().await.is_none());
     assert!(poller.is_finished());
     let sent = requests(&server).await.len();
@@ -201,21 +202,20 @@ async fn location_alone_is_polled_until_it_gives_the_keys() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn retry_after_is_honoured_between_polls() {
     let server = MockServer::start().await;
-    mount_accepted(&server, "1").await;
+    mount_accepted(&server, "25").await;
     mount_status(&server, r#"{"status":"Succeeded"}"#, None).await;
     mount_result(&server).await;
-    let started = Instant::now();
+    let started = tokio::time::Instant::now();
     // Without the service's Retry-After the poller would not wait at all.
-    let response = redis_poller(options(&server))
+    let response = redis_poller(common::paused_clock_options(&server))
         .with_poll_interval(Duration::ZERO)
         .await
         .unwrap();
     assert_keys(response.model());
-    let elapsed = started.elapsed();
-    assert!(elapsed >= Duration::from_secs(1), "waited only {elapsed:?}");
+    assert_eq!(started.elapsed(), Duration::from_secs(25));
 }
 
 #[tokio::test]
@@ -319,15 +319,19 @@ async fn failed_without_details_still_reads_well() {
     assert_eq!(error.service_error().unwrap().code(), None);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_whole_operation_is_bounded_in_time() {
     let server = MockServer::start().await;
     mount_accepted(&server, "0").await;
-    mount_status(&server, r#"{"status":"InProgress"}"#, None).await;
-    let limit = Duration::from_millis(400);
-    let started = Instant::now();
-    let error = redis_poller(options(&server))
-        .with_poll_interval(Duration::from_millis(20))
+    Mock::given(method("GET"))
+        .and(path(STATUS_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"status":"InProgress"}"#))
+        .mount(&server)
+        .await;
+    let limit = Duration::from_millis(90_500);
+    let started = tokio::time::Instant::now();
+    let error = redis_poller(common::paused_clock_options(&server))
+        .with_poll_interval(Duration::from_secs(10))
         .with_timeout(limit)
         .await
         .unwrap_err();
@@ -337,13 +341,11 @@ async fn the_whole_operation_is_bounded_in_time() {
     );
     assert_eq!(
         error.to_string(),
-        "long-running operation did not finish within 0.4 s"
+        "long-running operation did not finish within 90.5 s"
     );
-    let elapsed = started.elapsed();
-    assert!(elapsed >= limit, "{elapsed:?}");
-    // Generous: the bound cut it off, long before polling would have ended by itself (never).
-    assert!(elapsed < Duration::from_secs(30), "{elapsed:?}");
-    assert!(!requests(&server).await.is_empty());
+    assert_eq!(started.elapsed(), limit);
+    // The POST, a poll at once (its Retry-After is 0), then one every 10 s until the bound.
+    assert_eq!(requests(&server).await.len(), 11);
 }
 
 /// The bound also cuts a single request that hangs.
@@ -371,23 +373,33 @@ async fn the_time_bound_cuts_a_hanging_poll() {
     assert!(started.elapsed() < Duration::from_secs(30));
 }
 
-#[tokio::test]
+/// Dropped while it waits between polls (on a paused clock, so it is known where: after the
+/// poll at 30 s, waiting for the one at 60 s), the future sends nothing more, ever.
+#[tokio::test(start_paused = true)]
 async fn dropping_the_future_stops_polling() {
     let server = MockServer::start().await;
-    mount_accepted(&server, "0").await;
-    mount_status(&server, r#"{"status":"InProgress"}"#, None).await;
-    let poller = redis_poller(options(&server)).with_poll_interval(Duration::from_millis(20));
-    let cut = tokio::time::timeout(Duration::from_millis(500), poller.into_future()).await;
+    mount_accepted(&server, "30").await;
+    Mock::given(method("GET"))
+        .and(path(STATUS_PATH))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("Retry-After", "30")
+                .set_body_string(r#"{"status":"InProgress"}"#),
+        )
+        .mount(&server)
+        .await;
+    let poller = redis_poller(common::paused_clock_options(&server));
+    let cut = tokio::time::timeout(Duration::from_secs(45), poller.into_future()).await;
     assert!(cut.is_err(), "the operation never ends by itself");
-    // A poll already on the wire when the future was dropped may still land: let it settle
-    // before counting.
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let sent = requests(&server).await.len();
-    assert!(sent >= 1, "it had started: {sent}");
-    // Nothing runs in the background once the future is gone: a live poller would have sent
-    // dozens more requests in this time (it polls every 20 ms or sooner).
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(requests(&server).await.len(), sent);
+    let sent = [
+        format!("POST {}", OP.valid_path()),
+        format!("GET {STATUS_PATH}"),
+    ];
+    assert_eq!(trail(&server).await, sent);
+    // Nothing runs in the background once the future is gone: a live poller would poll
+    // 120 more times in this hour.
+    tokio::time::sleep(Duration::from_secs(3600)).await;
+    assert_eq!(trail(&server).await, sent);
 }
 
 /// Nothing is sent until the poller is awaited or polled, and dropping it unused sends nothing.

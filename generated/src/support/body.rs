@@ -18,10 +18,11 @@ const XML_DECLARATION: &str = r#"<?xml version="1.0" encoding="utf-8"?>"#;
 
 /// Sets `body` as the JSON request body.
 pub fn set_json_body<T: Serialize>(request: &mut Request, body: &T) -> Result<()> {
-    // serde_json's serialization errors come from Serialize impls and may carry values:
-    // keep only the category.
+    // serde_json's serialization errors come from Serialize impls (a map with keys JSON
+    // cannot have, a custom error) and may carry values: keep none of the text. (Writing
+    // into a Vec cannot fail for I/O.)
     let bytes = writing_request(|| serde_json::to_vec(body))
-        .map_err(|e| encode_error(json_category(&e)))?;
+        .map_err(|_| encode_error("the model could not be written as JSON"))?;
     request.insert_header(CONTENT_TYPE, "application/json");
     request.set_body(bytes);
     Ok(())
@@ -42,12 +43,14 @@ pub fn set_xml_body<T: Serialize>(
 }
 
 fn to_xml<T: Serialize>(body: &T, root: &str, namespace: Option<&str>) -> Result<String> {
+    // quick-xml's messages may quote values: keep only the kind. Writing into a String
+    // cannot fail for I/O, and without indentation nothing can be non-UTF-8, so what remains
+    // is a value XML cannot represent, or a Serialize impl's own error.
     let mut xml =
         writing_request(|| writing_xml(|| quick_xml::se::to_string_with_root(root, body)))
             .map_err(|e| {
                 encode_error(match e {
                     quick_xml::SeError::Unsupported(_) => "a value has a type XML cannot represent",
-                    quick_xml::SeError::NonEncodable(_) => "a value is not valid UTF-8",
                     _ => "the model could not be written as XML",
                 })
             })?;
@@ -56,13 +59,19 @@ fn to_xml<T: Serialize>(body: &T, root: &str, namespace: Option<&str>) -> Result
         // model struct has no `@xmlns` field (users would have to fill it in, or could get it
         // wrong). It goes on the root start tag here, right after the element name, unless the
         // model did carry one.
-        let tag_end = xml.find('>').unwrap_or(xml.len());
-        let after_name = 1 + root.len();
-        if !xml.starts_with('<') || xml.get(1..after_name) != Some(root) {
+        // (quick-xml names a top-level enum's element after its variant, and writes nothing
+        // for `None`: no `root` start tag to put it on.)
+        let starts_with_root = xml
+            .strip_prefix('<')
+            .and_then(|rest| rest.strip_prefix(root))
+            .is_some_and(|rest| rest.starts_with(['>', '/', ' ']));
+        if !starts_with_root {
             return Err(encode_error(
                 "the serializer did not start with the root element",
             ));
         }
+        let after_name = 1 + root.len();
+        let tag_end = xml.find('>').unwrap_or(xml.len());
         if !xml[..tag_end].contains(" xmlns=") {
             let attribute = format!(r#" xmlns="{}""#, quick_xml::escape::escape(namespace));
             xml.insert_str(after_name, &attribute);
@@ -76,13 +85,6 @@ fn encode_error(reason: &str) -> Error {
     Error::new(ErrorKind::Encode {
         reason: reason.to_owned(),
     })
-}
-
-fn json_category(error: &serde_json::Error) -> &'static str {
-    match error.classify() {
-        serde_json::error::Category::Io => "I/O failure while writing JSON",
-        _ => "the model could not be written as JSON",
-    }
 }
 
 #[cfg(test)]
@@ -169,5 +171,51 @@ mod tests {
                 assert!(!text.contains("SECRET-VALUE"), "{text}");
             }
         }
+    }
+
+    /// With a namespace to add, a body that quick-xml does not write as one `root` element
+    /// (an enum writes its variant's name, `None` writes nothing) is refused rather than sent
+    /// with the attribute spliced into the wrong place.
+    #[test]
+    fn a_body_that_is_not_the_root_element_is_refused() {
+        #[derive(Serialize)]
+        enum Variant {
+            Tagged(u32),
+        }
+        let ns = Some("urn:x");
+        let refused = "could not serialize the request body: the serializer did not start with the root element";
+        let error = set_xml_body(&mut request(), &Variant::Tagged(1), "Root", ns).unwrap_err();
+        assert_eq!(error.to_string(), refused);
+        let error = set_xml_body(&mut request(), &None::<u32>, "Root", ns).unwrap_err();
+        assert_eq!(error.to_string(), refused);
+        // The same element name as a prefix of another is not the root either.
+        let error = set_xml_body(&mut request(), &Variant::Tagged(1), "Tag", ns).unwrap_err();
+        assert_eq!(error.to_string(), refused);
+    }
+
+    /// What a caller reads when a body cannot be written: the kind of problem, never a value.
+    #[test]
+    fn serialization_errors_say_what_kind_of_problem() {
+        let message = |result: Result<()>| result.unwrap_err().to_string();
+        assert_eq!(
+            message(set_json_body(&mut request(), &Leaky)),
+            "could not serialize the request body: the model could not be written as JSON"
+        );
+        // JSON object keys must be strings.
+        let pairs = BTreeMap::from([((1, 2), "SECRET-VALUE")]);
+        assert_eq!(
+            message(set_json_body(&mut request(), &pairs)),
+            "could not serialize the request body: the model could not be written as JSON"
+        );
+        assert_eq!(
+            message(set_xml_body(&mut request(), &Leaky, "R", None)),
+            "could not serialize the request body: the model could not be written as XML"
+        );
+        // XML element names cannot start with a digit.
+        let numbered = BTreeMap::from([(7, "SECRET-VALUE")]);
+        assert_eq!(
+            message(set_xml_body(&mut request(), &numbered, "R", None)),
+            "could not serialize the request body: a value has a type XML cannot represent"
+        );
     }
 }

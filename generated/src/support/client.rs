@@ -368,6 +368,12 @@ mod tests {
             "api://custom/.default"
         );
         assert!(scope(&china, &arm, Some(" "), arm_audience).is_err());
+        // The default endpoint takes the spec's audience as written, even one that is not its
+        // own origin (ARM also accepts tokens for the classic audience).
+        assert_eq!(
+            scope(&arm, &arm, None, classic_audience).unwrap(),
+            "https://management.core.windows.net//.default"
+        );
     }
 
     #[tokio::test]
@@ -470,9 +476,17 @@ mod tests {
             let text = core(Some(endpoint), false).unwrap_err().to_string();
             assert!(text.contains(message) && text.contains(endpoint), "{text}");
         }
-        let text = core(Some("https://user:hunter2@h.test"), false)
-            .unwrap_err()
-            .to_string();
-        assert!(text.contains("user information") && !text.contains("hunter2"));
+        // A user name alone, or a password alone, is user information too; neither is printed.
+        for endpoint in [
+            "https://user:hunter2@h.test",
+            "https://hunter2@h.test",
+            "https://:hunter2@h.test",
+        ] {
+            let text = core(Some(endpoint), false).unwrap_err().to_string();
+            assert_eq!(
+                text,
+                "invalid client configuration: the endpoint must not contain user information"
+            );
+        }
     }
 }

@@ -493,6 +493,50 @@ mod tests {
         );
     }
 
+    /// azure_core often wraps an error with the same text (its `Display` is the wrapped
+    /// error's): the text is printed once; a chain of different texts is printed whole.
+    #[test]
+    fn a_cause_repeating_its_error_is_printed_once() {
+        use azure_core::error::ErrorKind as CoreKind;
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let wrapped = azure_core::Error::new(CoreKind::Io, refused);
+        assert_eq!(Error::from(wrapped).to_string(), "request failed: refused");
+
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let explained = azure_core::Error::with_error(CoreKind::Io, refused, "could not connect");
+        assert_eq!(
+            Error::from(explained).to_string(),
+            "request failed: could not connect: refused"
+        );
+
+        let rejected = azure_core::Error::with_error(
+            CoreKind::Credential,
+            std::io::Error::other("AADSTS7000215: invalid client secret"),
+            "AADSTS7000215: invalid client secret",
+        );
+        assert_eq!(
+            Error::from(rejected).to_string(),
+            "could not get a token from the credential: AADSTS7000215: invalid client secret"
+        );
+    }
+
+    /// A pipeline error that carries an HTTP status (a caller's own policy, added through
+    /// the client options, can raise one) is a transport error that still reports it.
+    #[test]
+    fn transport_errors_report_an_http_status_they_carry() {
+        let kind = azure_core::error::ErrorKind::HttpResponse {
+            status: StatusCode::ServiceUnavailable,
+            error_code: Some("Throttled".into()),
+            raw_response: None,
+        };
+        let e = Error::from(azure_core::Error::with_message(kind, "gave up"));
+        assert!(matches!(e.kind(), ErrorKind::Transport));
+        assert_eq!(e.http_status(), Some(StatusCode::ServiceUnavailable));
+        assert_eq!(e.to_string(), "request failed: gave up");
+        let refused = azure_core::Error::with_message(azure_core::error::ErrorKind::Io, "refused");
+        assert_eq!(Error::from(refused).http_status(), None);
+    }
+
     #[test]
     fn transport_errors_keep_their_source() {
         let inner = azure_core::Error::with_message(azure_core::error::ErrorKind::Io, "refused");

@@ -558,6 +558,77 @@ mod tests {
         }
     }
 
+    /// A well-formed subtree deeper than the bound is skipped whole, closing tags included,
+    /// and what follows it is read as usual.
+    #[test]
+    fn a_subtree_deeper_than_the_bound_is_skipped_and_reading_goes_on() {
+        // Under <Error><Extra>: nested elements down to the bound, an empty element just past
+        // it, then more levels holding elements, an empty element, text, CDATA and references.
+        let kept = MAX_XML_DEPTH - 2;
+        let deep = format!(
+            "{}<PastTheBound/>{}<Code>Inner</Code><Leaf/>text<![CDATA[cdata]]>&amp;&#65;{}",
+            "<Nested>".repeat(kept),
+            "<Nested>".repeat(8),
+            "</Nested>".repeat(kept + 8)
+        );
+        let body = format!(
+            "<Error><Extra>{deep}<After>a</After></Extra><Code>Outer</Code><Message>read past the deep part</Message></Error>"
+        );
+        let e = parse_with(400, &body, &STORAGE_XML);
+        assert_eq!(e.code(), Some("Outer"));
+        assert_eq!(e.message(), Some("read past the deep part"));
+        assert_eq!(
+            e.to_string(),
+            "HTTP 400 Bad Request: Outer: read past the deep part \
+             (x-ms-request-id: req-123, x-ms-correlation-request-id: corr-456)"
+        );
+        // The tree keeps the elements down to the bound, and nothing of what is below it.
+        let tree = parse_xml(body.as_bytes()).unwrap();
+        let extra = &tree.children[0];
+        assert_eq!(extra.name, "Extra");
+        let names: Vec<&str> = extra.children.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Nested", "After"]);
+        let mut deepest = &extra.children[0];
+        let mut levels = 3;
+        while let Some(child) = deepest.children.first() {
+            deepest = child;
+            levels += 1;
+        }
+        assert_eq!(levels, MAX_XML_DEPTH);
+        assert_eq!(deepest.name, "Nested");
+        assert_eq!(deepest.text, "");
+    }
+
+    /// A message that holds markup is not text: it is left out (as a JSON object would be),
+    /// and the code still reads.
+    #[test]
+    fn xml_mixed_content_is_not_a_message() {
+        for body in [
+            "<Error><Code>Mixed</Code><Message>Key <b>type</b> is not valid.</Message></Error>",
+            "<Error><Code>Mixed</Code><Message>Key type<br/>is not valid.</Message></Error>",
+        ] {
+            let e = parse_with(400, body, &STORAGE_XML);
+            assert_eq!(e.code(), Some("Mixed"), "{body}");
+            assert_eq!(e.message(), None, "{body}");
+            assert_eq!(e.raw_body(), body.as_bytes());
+        }
+    }
+
+    /// `details` as one object rather than a list is one detail.
+    #[test]
+    fn a_single_detail_object_is_one_detail() {
+        let body = r#"{"error":{"code":"Outer","message":"m","details":{"code":"Only","message":"the one","target":"t"}}}"#;
+        let e = parse_with(400, body, &ARM);
+        assert_eq!(
+            e.details(),
+            [ServiceErrorDetail {
+                code: Some("Only".into()),
+                message: Some("the one".into()),
+                target: Some("t".into()),
+            }]
+        );
+    }
+
     #[test]
     fn xml_details_are_every_matching_element() {
         const WITH_DETAILS: ErrorContract = ErrorContract {
@@ -570,6 +641,18 @@ mod tests {
             ..STORAGE_XML
         };
         let body = "<Error><Code>C</Code><Details><Detail><Code>A</Code></Detail><Detail><Code>B</Code><Message>m</Message></Detail></Details></Error>";
+        let e = parse_with(400, body, &WITH_DETAILS);
+        let codes: Vec<_> = e.details().iter().map(|d| d.code().unwrap()).collect();
+        assert_eq!(codes, ["A", "B"]);
+
+        // Exact names win: siblings of other names, or of the same name in another case, are
+        // not details when an exact match exists...
+        let body = "<Error><Code>C</Code><Details><Detail><Code>A</Code></Detail><Other><Code>X</Code></Other><DETAIL><Code>Y</Code></DETAIL><Detail><Code>B</Code></Detail></Details></Error>";
+        let e = parse_with(400, body, &WITH_DETAILS);
+        let codes: Vec<_> = e.details().iter().map(|d| d.code().unwrap()).collect();
+        assert_eq!(codes, ["A", "B"]);
+        // ...and only then is the case ignored.
+        let body = "<Error><Code>C</Code><details><detail><Code>A</Code></detail><Other><Code>X</Code></Other><DETAIL><Code>B</Code></DETAIL></details></Error>";
         let e = parse_with(400, body, &WITH_DETAILS);
         let codes: Vec<_> = e.details().iter().map(|d| d.code().unwrap()).collect();
         assert_eq!(codes, ["A", "B"]);

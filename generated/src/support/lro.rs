@@ -17,8 +17,9 @@ use serde_json::Value;
 use std::fmt;
 use std::future::{Future, IntoFuture, poll_fn};
 use std::pin::{Pin, pin};
+use std::sync::Mutex;
 use std::task::Poll;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const AZURE_ASYNC_OPERATION: HeaderName = HeaderName::from_static("azure-asyncoperation");
 const LOCATION: HeaderName = HeaderName::from_static("location");
@@ -103,9 +104,15 @@ impl OperationStatus {
 pub struct Poller<T> {
     driver: Driver,
     timeout: Duration,
-    started: Option<Instant>,
+    /// The whole operation's timer, started with the first request. It runs on the async
+    /// runtime's clock, as the waits between polls do, so the two can never disagree (a
+    /// paused or simulated clock in a caller's tests bounds the operation too). Behind a
+    /// `Mutex` only so that `Poller` stays `Sync`: it is only ever reached through `&mut`.
+    deadline: Option<Mutex<Timer>>,
     state: State<T>,
 }
+
+type Timer = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 enum State<T> {
     /// The initial request, not yet sent (or sent, but its step was cancelled).
@@ -182,7 +189,7 @@ impl<T: DeserializeOwned + Send + 'static> Poller<T> {
                 poll_interval: DEFAULT_POLL_INTERVAL,
             },
             timeout: DEFAULT_TIMEOUT,
-            started: None,
+            deadline: None,
             state: State::Start(request),
         }
     }
@@ -212,20 +219,24 @@ impl<T: DeserializeOwned + Send + 'static> Poller<T> {
             State::Polling(polling) => Work::Poll(polling.clone()),
             State::Done(_) => return None,
         };
-        let started = *self.started.get_or_insert_with(Instant::now);
-        let remaining = self.timeout.saturating_sub(started.elapsed());
+        let timeout = self.timeout;
+        let deadline = self
+            .deadline
+            .get_or_insert_with(|| Mutex::new(Box::pin(sleep(timeout))))
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let step = async {
             match work {
                 Work::Start(request) => self.driver.start(request).await,
                 Work::Poll(polling) => self.driver.poll(polling).await,
             }
         };
-        // Out of time already: send nothing. (Racing the request against a zero timer could
-        // still send it, and even let it win.)
-        let outcome = if remaining.is_zero() {
+        // A bound of zero is over before it starts: send nothing. (Raced against a timer of
+        // zero, the request could still go out.)
+        let outcome = if timeout.is_zero() {
             None
         } else {
-            within(remaining, step).await
+            within(deadline.as_mut(), step).await
         };
         let outcome = outcome.unwrap_or_else(|| {
             Err(Error::new(ErrorKind::Timeout {
@@ -550,16 +561,19 @@ async fn sleep(duration: Duration) {
     azure_core::sleep(duration).await;
 }
 
-/// Runs `future` for at most `limit`: `None` if the time ran out first (the future is dropped,
-/// which cancels it).
-async fn within<F: Future>(limit: Duration, future: F) -> Option<F::Output> {
+/// Runs `future` until `deadline` passes: `None` if it passed first (the future is dropped,
+/// which cancels it). The deadline is looked at first, so once it has passed nothing more is
+/// sent, and a response arriving at the same moment does not win.
+async fn within<F: Future>(
+    mut deadline: Pin<&mut (dyn Future<Output = ()> + Send)>,
+    future: F,
+) -> Option<F::Output> {
     let mut future = pin!(future);
-    let mut timer = pin!(sleep(limit));
     poll_fn(|cx| {
-        if let Poll::Ready(output) = future.as_mut().poll(cx) {
-            return Poll::Ready(Some(output));
+        if deadline.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(None);
         }
-        timer.as_mut().poll(cx).map(|()| None)
+        future.as_mut().poll(cx).map(Some)
     })
     .await
 }

@@ -1,10 +1,13 @@
-//! End-to-end tests of the long-running protocol against a local wiremock server.
+//! End-to-end tests of the long-running protocol against a local wiremock server. Timing is
+//! tested on a paused tokio clock (`start_paused`), with the transport that holds the clock
+//! still while a request is on the wire; only a request that hangs for real needs real time.
 
 use super::*;
 use crate::support::options::ClientOptions;
 use azure_core::credentials::Secret;
 use azure_core::http::RetryOptions;
 use serde::Deserialize;
+use std::time::Instant;
 use testkit::{FakeCredential, https_uri};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -19,14 +22,22 @@ struct AccessKeys {
 
 const ERRORS: ErrorContract = ARM_SHAPE;
 
-/// Every test poller gives up after this long, so a bug that keeps polling fails its test
+/// Every test poller on the real clock gives up after this long (those on a paused clock
+/// are awaited with `ended_within`), so a bug that keeps polling fails its test
 /// instead of hanging the suite.
 const BOUND: Duration = Duration::from_secs(60);
 const KEYS: &str = r#"{"primaryKey":"SECRET-PRIMARY","keyName":"root"}"#;
 
 fn core(server: &MockServer) -> ClientCore {
+    core_with(
+        server,
+        testkit::client_options_with_retry(server, RetryOptions::none()),
+    )
+}
+
+fn core_with(server: &MockServer, client_options: azure_core::http::ClientOptions) -> ClientCore {
     let options = ClientOptions {
-        client_options: testkit::client_options_with_retry(server, RetryOptions::none()),
+        client_options,
         endpoint: Some(https_uri(server)),
         ..ClientOptions::default()
     };
@@ -44,21 +55,66 @@ fn poller<T: DeserializeOwned + Send + 'static>(
     verb: Method,
     state: FinalState,
 ) -> Poller<T> {
+    poller_on(core(server), server, verb, state).with_timeout(BOUND)
+}
+
+fn poller_on<T: DeserializeOwned + Send + 'static>(
+    core: ClientCore,
+    server: &MockServer,
+    verb: Method,
+    state: FinalState,
+) -> Poller<T> {
     let url = Url::parse(&format!("{}/start", https_uri(server))).unwrap();
-    core(server)
-        .poller(
-            Context::new(),
-            Request::new(url, verb),
-            &[200, 201, 202],
-            &ERRORS,
-            state,
-            Some(BodyFormat::Json),
-        )
-        .with_timeout(BOUND)
+    core.poller(
+        Context::new(),
+        Request::new(url, verb),
+        &[200, 201, 202],
+        &ERRORS,
+        state,
+        Some(BodyFormat::Json),
+    )
 }
 
 fn keys_poller(server: &MockServer) -> Poller<AccessKeys> {
     poller(server, Method::Post, FinalState::AzureAsyncOperation)
+}
+
+/// For a test on a paused clock (`#[tokio::test(start_paused = true)]`).
+fn paused_keys_poller(server: &MockServer) -> Poller<AccessKeys> {
+    let options = testkit::paused_clock_client_options(server, RetryOptions::none());
+    poller_on(
+        core_with(server, options),
+        server,
+        Method::Post,
+        FinalState::AzureAsyncOperation,
+    )
+}
+
+/// The virtual time since `started`, in whole seconds (a paused clock moves only by timers).
+fn seconds_since(started: tokio::time::Instant) -> u64 {
+    let elapsed = started.elapsed();
+    assert_eq!(elapsed.subsec_nanos(), 0, "{elapsed:?}");
+    elapsed.as_secs()
+}
+
+/// Awaits `poller` for at most `limit` of (virtual) time: a poller that should have ended by
+/// then fails the test instead of polling for ever.
+async fn ended_within<T: DeserializeOwned + Send + 'static>(
+    limit: Duration,
+    poller: Poller<T>,
+) -> Result<Response<T>> {
+    tokio::time::timeout(limit, poller.into_future())
+        .await
+        .expect("the poller should have ended by now")
+}
+
+/// The methods and paths the server saw, in order.
+async fn trail(server: &MockServer) -> Vec<String> {
+    let requests = server.received_requests().await.unwrap();
+    requests
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect()
 }
 
 /// 202 pointing at `/op` (and at `/result` unless `location` is false).
@@ -143,6 +199,9 @@ async fn accepted_then_in_progress_twice_then_succeeded_then_location() {
     }
     use OperationStatus::*;
     assert_eq!(seen, [InProgress, InProgress, InProgress, Succeeded]);
+    let terminal: Vec<bool> = seen.iter().map(|s| s.is_terminal()).collect();
+    assert_eq!(terminal, [false, false, false, true]);
+    assert!(Failed.is_terminal() && Canceled.is_terminal());
     // Asking again after the end never panics, and sends nothing.
     assert!(poller.next_status().await.is_none());
     assert!(poller.next_status().await.is_none());
@@ -227,24 +286,94 @@ async fn canceled_operation() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn retry_after_is_honoured_over_the_poll_interval() {
     let server = MockServer::start().await;
-    mount_accepted(&server, true, "1").await;
+    mount_accepted(&server, true, "40").await;
     mount_status(&server, r#"{"status":"Succeeded"}"#, None).await;
     mount_result(&server).await;
-    let started = Instant::now();
-    let response = keys_poller(&server)
+    let started = tokio::time::Instant::now();
+    let response = paused_keys_poller(&server)
         .with_poll_interval(Duration::from_secs(3600))
         .await
         .unwrap();
     assert_keys(&response);
-    let elapsed = started.elapsed();
-    assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
-    assert!(elapsed < Duration::from_secs(30), "{elapsed:?}");
+    assert_eq!(seconds_since(started), 40);
 }
 
-#[tokio::test]
+/// A service asking for more than a minute is polled after a minute.
+#[tokio::test(start_paused = true)]
+async fn a_long_retry_after_is_capped_at_a_minute() {
+    let server = MockServer::start().await;
+    mount_accepted(&server, true, "86400").await;
+    mount_status(&server, r#"{"status":"Succeeded"}"#, None).await;
+    mount_result(&server).await;
+    let started = tokio::time::Instant::now();
+    let response = paused_keys_poller(&server).await.unwrap();
+    assert_keys(&response);
+    assert_eq!(seconds_since(started), 60);
+}
+
+/// A 202 (or a running status) that asks for another wait is obeyed on the next poll, for
+/// both kinds of monitor: the wait is read from every response, not only the first.
+#[tokio::test(start_paused = true)]
+async fn a_changed_retry_after_applies_to_the_next_wait() {
+    for mode in [Mode::AsyncOperation, Mode::Location] {
+        let server = MockServer::start().await;
+        let base = https_uri(&server);
+        let monitor = match mode {
+            Mode::AsyncOperation => "/op",
+            Mode::Location => "/result",
+        };
+        let header = match mode {
+            Mode::AsyncOperation => "Azure-AsyncOperation",
+            Mode::Location => "Location",
+        };
+        Mock::given(method("POST"))
+            .and(path("/start"))
+            .respond_with(
+                ResponseTemplate::new(202)
+                    .insert_header(header, format!("{base}{monitor}"))
+                    .insert_header("Location", format!("{base}/result"))
+                    .insert_header("Retry-After", "10"),
+            )
+            .mount(&server)
+            .await;
+        let running = match mode {
+            Mode::AsyncOperation => {
+                ResponseTemplate::new(200).set_body_string(r#"{"status":"InProgress"}"#)
+            }
+            Mode::Location => ResponseTemplate::new(202),
+        };
+        Mock::given(method("GET"))
+            .and(path(monitor))
+            .respond_with(running.insert_header("Retry-After", "45"))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        if mode == Mode::AsyncOperation {
+            mount_status(&server, r#"{"status":"Succeeded"}"#, None).await;
+        }
+        mount_result(&server).await;
+
+        let mut poller = paused_keys_poller(&server);
+        let started = tokio::time::Instant::now();
+        let mut seen = Vec::new();
+        while let Some(status) = poller.next_status().await {
+            seen.push((status.unwrap(), seconds_since(started)));
+        }
+        use OperationStatus::*;
+        assert_eq!(
+            seen,
+            [(InProgress, 0), (InProgress, 10), (Succeeded, 55)],
+            "{mode:?}"
+        );
+        assert_keys(&poller.await.unwrap());
+    }
+}
+
+#[tokio::test(start_paused = true)]
 async fn poll_interval_applies_without_retry_after() {
     let server = MockServer::start().await;
     let accepted = ResponseTemplate::new(202)
@@ -263,34 +392,123 @@ async fn poll_interval_applies_without_retry_after() {
         .mount(&server)
         .await;
     mount_result(&server).await;
-    let started = Instant::now();
-    let response = keys_poller(&server)
-        .with_poll_interval(Duration::from_millis(150))
+    let started = tokio::time::Instant::now();
+    let response = paused_keys_poller(&server)
+        .with_poll_interval(Duration::from_secs(90))
         .await
         .unwrap();
     assert_keys(&response);
-    assert!(started.elapsed() >= Duration::from_millis(450));
+    assert_eq!(seconds_since(started), 270);
     assert_eq!(request_count(&server).await, 4);
 }
 
-#[tokio::test]
-async fn timeout_bounds_the_operation() {
+/// Waits of days are waited in full: nothing shortens them but the time bound.
+#[tokio::test(start_paused = true)]
+async fn a_wait_of_days_is_waited_in_full() {
+    const DAY: u64 = 24 * 3600;
     let server = MockServer::start().await;
-    mount_accepted(&server, true, "0").await;
-    mount_status(&server, r#"{"status":"InProgress"}"#, None).await;
-    let started = Instant::now();
-    let error = keys_poller(&server)
-        .with_timeout(Duration::from_millis(300))
+    mount_location_monitor(&server).await;
+    mount_result(&server).await;
+    let started = tokio::time::Instant::now();
+    let response = paused_keys_poller(&server)
+        .with_poll_interval(Duration::from_secs(30 * DAY))
+        .with_timeout(Duration::from_secs(31 * DAY))
+        .await
+        .unwrap();
+    assert_keys(&response);
+    assert_eq!(seconds_since(started), 30 * DAY);
+    assert_eq!(trail(&server).await, ["POST /start", "GET /result"]);
+}
+
+/// A 202 pointing at `/result` with `Location` only (no `Retry-After`).
+async fn mount_location_monitor(server: &MockServer) {
+    Mock::given(method("POST"))
+        .and(path("/start"))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .insert_header("Location", format!("{}/result", https_uri(server))),
+        )
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+/// A poll interval too long for any clock is a wait until the time bound, not no wait.
+#[tokio::test(start_paused = true)]
+async fn an_endless_poll_interval_waits_until_the_time_bound() {
+    let server = MockServer::start().await;
+    mount_location_monitor(&server).await;
+    let started = tokio::time::Instant::now();
+    let poller = paused_keys_poller(&server)
+        .with_poll_interval(Duration::MAX)
+        .with_timeout(Duration::from_secs(7200));
+    let error = ended_within(Duration::from_secs(3 * 3600), poller)
         .await
         .unwrap_err();
     assert!(
-        matches!(error.kind(), ErrorKind::Timeout { limit } if *limit == Duration::from_millis(300))
+        matches!(error.kind(), ErrorKind::Timeout { .. }),
+        "{error:?}"
     );
-    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(seconds_since(started), 7200);
+    assert_eq!(trail(&server).await, ["POST /start"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn timeout_bounds_the_operation() {
+    let server = MockServer::start().await;
+    mount_accepted(&server, true, "1").await;
+    mount_running_status(&server, "1").await;
+    let started = tokio::time::Instant::now();
+    let poller = paused_keys_poller(&server).with_timeout(Duration::from_millis(3500));
+    let error = ended_within(Duration::from_secs(3600), poller)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error.kind(), ErrorKind::Timeout { limit } if *limit == Duration::from_millis(3500))
+    );
+    assert_eq!(started.elapsed(), Duration::from_millis(3500));
     assert_eq!(
         error.to_string(),
-        "long-running operation did not finish within 0.3 s"
+        "long-running operation did not finish within 3.5 s"
     );
+    // The POST, then a poll at 1, 2 and 3 s; the bound comes before the one at 4 s.
+    assert_eq!(request_count(&server).await, 4);
+}
+
+/// The status monitor says `InProgress` for ever, asking for `retry_after` seconds each time.
+async fn mount_running_status(server: &MockServer, retry_after: &str) {
+    Mock::given(method("GET"))
+        .and(path("/op"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("Retry-After", retry_after)
+                .set_body_string(r#"{"status":"InProgress"}"#),
+        )
+        .mount(server)
+        .await;
+}
+
+/// Without `with_timeout`, an operation gives up after 30 minutes, polls and waits included.
+#[tokio::test(start_paused = true)]
+async fn the_default_time_bound_is_thirty_minutes() {
+    let server = MockServer::start().await;
+    mount_accepted(&server, true, "60").await;
+    mount_running_status(&server, "60").await;
+    let started = tokio::time::Instant::now();
+    let error = ended_within(Duration::from_secs(2 * 3600), paused_keys_poller(&server))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error.kind(), ErrorKind::Timeout { limit } if *limit == Duration::from_secs(1800)),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "long-running operation did not finish within 1800 s"
+    );
+    assert_eq!(seconds_since(started), 1800);
+    // The POST, then a poll each minute; the bound comes before the one at 30 minutes.
+    assert_eq!(request_count(&server).await, 30);
 }
 
 #[tokio::test]
@@ -322,17 +540,20 @@ async fn timeout_also_cuts_a_hanging_poll() {
     ));
 }
 
-#[tokio::test]
+/// Dropped between polls (on a paused clock, so it is known where: after the poll at 60 s,
+/// waiting for the one at 120 s), the future sends nothing more, ever.
+#[tokio::test(start_paused = true)]
 async fn dropping_the_future_stops_polling() {
     let server = MockServer::start().await;
-    mount_accepted(&server, true, "0").await;
-    mount_status(&server, r#"{"status":"InProgress"}"#, None).await;
-    let poller = keys_poller(&server).with_poll_interval(Duration::from_millis(20));
-    let cut = tokio::time::timeout(Duration::from_millis(200), poller.into_future()).await;
+    mount_accepted(&server, true, "60").await;
+    mount_running_status(&server, "60").await;
+    let poller = paused_keys_poller(&server);
+    let cut = tokio::time::timeout(Duration::from_secs(90), poller.into_future()).await;
     assert!(cut.is_err());
-    let count = request_count(&server).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(request_count(&server).await, count);
+    assert_eq!(trail(&server).await, ["POST /start", "GET /op"]);
+    // A live poller would poll 60 more times in this hour.
+    tokio::time::sleep(Duration::from_secs(3600)).await;
+    assert_eq!(trail(&server).await, ["POST /start", "GET /op"]);
 }
 
 #[tokio::test]
@@ -416,6 +637,130 @@ async fn put_reads_the_result_from_the_original_url() {
         .await
         .unwrap();
     assert_keys(&response);
+}
+
+/// Only a 202, or a 201 with `Azure-AsyncOperation`, starts polling: a 201 with `Location`
+/// alone, or a 200 whatever its headers, is the result.
+#[tokio::test]
+async fn created_with_location_or_ok_is_the_result() {
+    let cases = [
+        (201, "Location"),
+        (200, "Azure-AsyncOperation"),
+        (200, "Location"),
+    ];
+    for (status, header_name) in cases {
+        let server = MockServer::start().await;
+        Mock::given(method("PUT"))
+            .and(path("/start"))
+            .respond_with(
+                ResponseTemplate::new(status)
+                    .insert_header(header_name, format!("{}/op", https_uri(&server)))
+                    .insert_header("Retry-After", "0")
+                    .set_body_string(KEYS),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let mut poller =
+            poller::<AccessKeys>(&server, Method::Put, FinalState::AzureAsyncOperation);
+        assert_eq!(
+            poller.next_status().await.unwrap().unwrap(),
+            OperationStatus::Succeeded,
+            "{status} with {header_name}"
+        );
+        let response = poller.await.unwrap();
+        assert_eq!(u16::from(response.status()), status);
+        assert_keys(&response);
+        assert_eq!(trail(&server).await, ["PUT /start"]);
+    }
+}
+
+/// A `Location` monitor may answer each 202 with a new `Location`: the next poll goes there.
+#[tokio::test]
+async fn the_location_monitor_may_move_on_each_poll() {
+    let server = MockServer::start().await;
+    let base = https_uri(&server);
+    Mock::given(method("POST"))
+        .and(path("/start"))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .insert_header("Location", format!("{base}/step-1"))
+                .insert_header("Retry-After", "0"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/step-1"))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .insert_header("Location", format!("{base}/result"))
+                .insert_header("Retry-After", "0"),
+        )
+        .mount(&server)
+        .await;
+    mount_result(&server).await;
+    let mut poller = keys_poller(&server);
+    // Bounded: a poller stuck on the old URL must fail here, not hang.
+    for _ in 0..3 {
+        poller.next_status().await.unwrap().unwrap();
+    }
+    assert!(poller.is_finished());
+    assert_keys(&poller.await.unwrap());
+    assert_eq!(
+        trail(&server).await,
+        ["POST /start", "GET /step-1", "GET /result"]
+    );
+}
+
+/// An `Azure-AsyncOperation` monitor that answers 202 without a status (an empty body, or an
+/// object without `status`) is still running: it is polled on. A 202 that does report a
+/// status is read like a 200.
+#[tokio::test]
+async fn an_accepted_status_without_a_status_is_still_running() {
+    let server = MockServer::start().await;
+    mount_accepted(&server, true, "0").await;
+    for body in ["", " \n", r#"{"id":"op"}"#, r#"{"status":"Running"}"#] {
+        Mock::given(method("GET"))
+            .and(path("/op"))
+            .respond_with(
+                ResponseTemplate::new(202)
+                    .insert_header("Retry-After", "0")
+                    .set_body_string(body),
+            )
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path("/op"))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .insert_header("Retry-After", "0")
+                .set_body_string(r#"{"status":"Succeeded"}"#),
+        )
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    mount_result(&server).await;
+    let mut poller = keys_poller(&server);
+    let mut seen = Vec::new();
+    // Bounded: a poller that never sees the end must fail here, not hang.
+    for _ in 0..8 {
+        match poller.next_status().await {
+            Some(status) => seen.push(status.unwrap()),
+            None => break,
+        }
+    }
+    use OperationStatus::*;
+    assert_eq!(
+        seen,
+        [
+            InProgress, InProgress, InProgress, InProgress, InProgress, Succeeded
+        ]
+    );
+    assert_keys(&poller.await.unwrap());
+    assert_eq!(request_count(&server).await, 7);
 }
 
 #[tokio::test]
@@ -539,17 +884,6 @@ fn poller_for<T: DeserializeOwned + Send + 'static>(
         )
         .with_poll_interval(Duration::ZERO)
         .with_timeout(BOUND)
-}
-
-/// The methods and paths the server saw, in order.
-async fn trail(server: &MockServer) -> Vec<String> {
-    server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| format!("{} {}", r.method, r.url.path()))
-        .collect()
 }
 
 /// The initial `verb` on `/start` answers `status` with `/op` as `Azure-AsyncOperation` and
@@ -974,4 +1308,31 @@ async fn each_poll_waits_as_long_as_the_response_before_it_asks() {
         );
         assert_eq!(*script.paths.lock().unwrap(), paths, "{header}");
     }
+}
+
+/// A poller can be moved to another task, and shared by reference, like the futures it makes.
+#[test]
+fn pollers_are_send_and_sync() {
+    fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<Poller<AccessKeys>>();
+    send_and_sync::<Poller<()>>();
+}
+
+/// A bound of zero is over before it starts: nothing is sent, not even a request cut at
+/// once.
+#[tokio::test]
+async fn a_zero_time_bound_sends_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(KEYS))
+        .mount(&server)
+        .await;
+    let mut poller = keys_poller(&server).with_timeout(Duration::ZERO);
+    let error = poller.next_status().await.unwrap().unwrap_err();
+    assert!(
+        matches!(error.kind(), ErrorKind::Timeout { .. }),
+        "{error:?}"
+    );
+    assert!(poller.next_status().await.is_none());
+    assert_eq!(request_count(&server).await, 0);
 }

@@ -166,9 +166,15 @@ pub(crate) fn xml_model<T: DeserializeOwned>(status: StatusCode, raw: &[u8]) -> 
     }
     quick_xml::de::from_reader(body).map_err(|e| {
         use quick_xml::DeError;
+        use quick_xml::errors::{Error as XmlError, IllFormedError};
         let what = match e {
+            // The document ended with elements still open, or inside markup (every syntax
+            // error of quick-xml is "the input ended before ..."), or before its root.
+            DeError::InvalidXml(
+                XmlError::Syntax(_) | XmlError::IllFormed(IllFormedError::MissingEndTag(_)),
+            )
+            | DeError::UnexpectedEof => "truncated XML",
             DeError::InvalidXml(_) => "malformed XML",
-            DeError::UnexpectedEof => "truncated XML",
             _ => "XML that does not match the expected type",
         };
         Error::decode_body(status, what, raw)
@@ -233,6 +239,10 @@ mod tests {
         let response = decode_json::<AccessKeys>(raw(200, body)).unwrap();
         assert_eq!(response.status(), StatusCode::Ok);
         assert_eq!(response.request_id(), Some("rid-1"));
+        assert_eq!(
+            response.headers().get_optional_str(&REQUEST_ID),
+            Some("rid-1")
+        );
         assert_eq!(response.model().key_name.as_deref(), Some("root"));
         assert_eq!(response.model().count, None);
         assert!(!format!("{response:?}").contains("SECRET-KEY"));
@@ -275,20 +285,36 @@ mod tests {
             ("", "empty body"),
             (
                 "<StorageService><StorageServiceKeys><Primary>SECRET-KEY",
-                "XML",
+                "truncated XML",
+            ),
+            (
+                "<StorageService><StorageServiceKeys><Primary>SECRET-KEY</Primary>",
+                "truncated XML",
+            ),
+            ("<StorageService><Url a=\"SECRET-KEY", "truncated XML"),
+            (
+                "<?xml version=\"1.0\"?><!-- SECRET-KEY -->",
+                "truncated XML",
             ),
             (
                 "<StorageService><Url>SECRET-KEY</Url></StorageService>",
-                "does not match",
+                "XML that does not match the expected type",
             ),
-            ("<StorageService></Wrong>SECRET-KEY", "XML"),
+            ("<StorageService></Wrong>SECRET-KEY", "malformed XML"),
+            (
+                "<Error><Code>SECRET-KEY</Code></Error>",
+                "the XML root element is not `StorageService`",
+            ),
         ];
         for (body, expected) in cases {
             let (display, debug) = decode_error_text(
                 decode_xml::<StorageService>(raw(200, body), "StorageService"),
                 body,
             );
-            assert!(display.contains(expected), "{display}");
+            assert_eq!(
+                display,
+                format!("could not read the response body of HTTP 200 OK: {expected}")
+            );
             assert!(
                 !display.contains("SECRET") && !debug.contains("SECRET"),
                 "{debug}"

@@ -558,6 +558,17 @@ pub fn options(server: &MockServer) -> ClientOptions {
     options_with_retry(server, RetryOptions::none())
 }
 
+/// Client options for `server`, retries off, for a test on a paused tokio clock
+/// (`#[tokio::test(start_paused = true)]`): the clock stands still while a request is on the
+/// wire (see `testkit::PausedClockTransport`).
+pub fn paused_clock_options(server: &MockServer) -> ClientOptions {
+    ClientOptions {
+        client_options: testkit::paused_clock_client_options(server, RetryOptions::none()),
+        endpoint: Some(testkit::https_uri(server)),
+        ..ClientOptions::default()
+    }
+}
+
 /// Client options for `server` with the given retry policy.
 pub fn options_with_retry(server: &MockServer, retry: RetryOptions) -> ClientOptions {
     ClientOptions {
