@@ -33,6 +33,9 @@ pub use support::api::*;
 #[rustfmt::skip]
 pub mod common;
 
+#[rustfmt::skip]
+pub mod endpoints;
+
 #[cfg(feature = "data-factory")]
 #[rustfmt::skip]
 pub mod data_factory;

@@ -18,12 +18,11 @@ const NEW_SERVICE: &str = "contoso-widgets";
 const NEW_SERVICE_YAML: &str = r#"# A made-up service, added by a test to a copy of the specs.
 title: Contoso Widgets
 docs: Management of Contoso widgets, a service made up to show the spec set can grow.
-host: https://management.azure.com
+endpoint: resourceManager
 security:
   type: oauth2
   flow: implicit
   authorizationUrl: https://login.microsoftonline.com/common/oauth2/authorize
-  audience: https://management.azure.com
   scopes:
     user_impersonation: impersonate your user account
 "#;

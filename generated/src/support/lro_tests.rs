@@ -1,6 +1,7 @@
 //! End-to-end tests of the long-running protocol against a local wiremock server.
 
 use super::*;
+use crate::support::cloud::test_endpoints::Arm;
 use crate::support::options::ClientOptions;
 use azure_core::credentials::Secret;
 use azure_core::http::RetryOptions;
@@ -26,13 +27,7 @@ fn core(server: &MockServer) -> ClientCore {
         endpoint: Some(https_uri(server)),
         ..ClientOptions::default()
     };
-    ClientCore::new(
-        FakeCredential::new(),
-        options,
-        "https://management.azure.com",
-        "https://management.azure.com",
-    )
-    .unwrap()
+    ClientCore::new::<Arm>(FakeCredential::new(), options).unwrap()
 }
 
 fn poller<T: DeserializeOwned + Send + 'static>(
@@ -489,13 +484,7 @@ fn retry_after_spellings() {
 #[test]
 fn debug_shows_the_state_only() {
     let server_less = Url::parse("https://127.0.0.1:1/start").unwrap();
-    let core = ClientCore::new(
-        FakeCredential::new(),
-        ClientOptions::default(),
-        "https://management.azure.com",
-        "https://management.azure.com",
-    )
-    .unwrap();
+    let core = ClientCore::new::<Arm>(FakeCredential::new(), ClientOptions::default()).unwrap();
     let poller: Poller<()> = core.poller(
         Context::new(),
         Request::new(server_less, Method::Post),

@@ -52,6 +52,15 @@ pub fn lib_rs(ir: &Crate) -> EmittedFile {
             pub mod common;
         }
     });
+    let endpoints = ir.endpoints.as_ref().map(|e| {
+        if !sources.contains(&e.source) {
+            sources.push(e.source.clone());
+        }
+        quote! {
+            #[rustfmt::skip]
+            pub mod endpoints;
+        }
+    });
     let modules = ir.services.iter().map(|s| {
         sources.extend(s.sources.iter().cloned());
         let module = ident(&s.module);
@@ -72,6 +81,7 @@ pub fn lib_rs(ir: &Crate) -> EmittedFile {
         pub use support::api::*;
 
         #common
+        #endpoints
         #(#modules)*
     };
     EmittedFile {
