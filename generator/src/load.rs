@@ -26,6 +26,9 @@ use crate::locate;
 pub const SERVICE_FILE: &str = "service.yaml";
 /// File name of the schemas shared by every service.
 pub const COMMON_FILE: &str = "common.yaml";
+/// The generated crate's feature that enables every service (each service folder names one
+/// feature), so no service folder may take this name.
+pub const ALL_SERVICES: &str = "all-services";
 
 /// Everything read from a specs folder, before any cross-field check.
 #[derive(Debug, Clone)]

@@ -268,13 +268,13 @@ fn a_new_service_and_a_new_operation_generate_like_the_rest() {
             block.lines().any(|l| l == format!("{folder} = []")),
             "no feature for `{folder}`:\n{block}"
         );
-        let default = block
+        let all = block
             .lines()
-            .find(|l| l.starts_with("default = "))
-            .expect("a default feature list");
+            .find(|l| l.starts_with("all-services = "))
+            .expect("a feature that enables every service");
         assert!(
-            default.contains(&format!("\"{folder}\"")),
-            "`{folder}` is not on by default:\n{block}"
+            all.contains(&format!("\"{folder}\"")),
+            "`all-services` does not enable `{folder}`:\n{block}"
         );
     }
 

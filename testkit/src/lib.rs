@@ -94,6 +94,8 @@ pub struct LoopbackTransport {
 impl LoopbackTransport {
     /// Sends to any loopback port.
     pub fn new() -> Self {
+        #[cfg(feature = "rustls-ring")]
+        install_ring_provider();
         Self {
             port: None,
             inner: azure_core::http::new_http_client(None),
@@ -220,6 +222,14 @@ impl HttpClient for RedirectTransport {
             .push(url);
         self.inner.execute_request(&request).await
     }
+}
+
+/// Installs ring as rustls's process-wide crypto provider, unless one is installed: what an
+/// application on the generated crate's `rustls-ring` backend does first, since reqwest on
+/// rustls without a provider panics building a client. [`LoopbackTransport::new`] calls it.
+#[cfg(feature = "rustls-ring")]
+pub fn install_ring_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 /// The server's URI with `https` instead of `http`: use it as the client's endpoint, and in

@@ -9,6 +9,7 @@ use super::lro::{FinalState, Poller};
 use super::options::ClientOptions;
 use super::params::{ParamSpec, check_constraints};
 use super::path::{PathPart, UNRESERVED, build_path};
+use super::tls::check_default_transport;
 use azure_core::credentials::TokenCredential;
 use azure_core::http::policies::{Policy, auth::BearerTokenAuthorizationPolicy};
 use azure_core::http::{Context, Pipeline, PipelineSendOptions, RawResponse, Request, Url};
@@ -32,6 +33,9 @@ impl ClientCore {
         options: ClientOptions,
     ) -> Result<Self> {
         let Target { endpoint, scope } = target::<E>(&options)?;
+        if options.client_options.transport.is_none() {
+            check_default_transport()?;
+        }
         let auth: Arc<dyn Policy> =
             Arc::new(BearerTokenAuthorizationPolicy::new(credential, [scope]));
         let pipeline = Pipeline::new(

@@ -2,13 +2,13 @@
 //! writes the service modules next to this one, and they call what is here.
 //!
 //! One job per file: `client` (the pipeline and the calls a method makes), `cloud` (where a
-//! client goes in each cloud, and the scope of its tokens), `path` and
-//! `params` (URL building and parameter checks), `check` (constraints on request bodies),
-//! `body` and `response` (encoding and decoding), `read_only`, `date_time` and `union` (how
-//! models meet the wire: read-only properties, dates, discriminated unions), `error` and
-//! `error_body` (the error type and reading error bodies), `lro` (long-running operations),
-//! `options` (client options). Test-only: `body_strategies`
-//! (proptest strategies for the parser property tests), `shape_tests`.
+//! client goes in each cloud, and the scope of its tokens), `path` and `params` (URL building
+//! and parameter checks), `check` (constraints on request bodies), `body` and `response`
+//! (encoding and decoding), `read_only`, `date_time` and `union` (how models meet the wire:
+//! read-only properties, dates, discriminated unions), `error` and `error_body` (the error
+//! type and reading error bodies), `lro` (long-running operations), `options` (client
+//! options), `tls` (what the TLS features need before a client is built). Test-only:
+//! `body_strategies` (proptest strategies for the parser property tests), `shape_tests`.
 
 mod body;
 mod check;
@@ -23,6 +23,7 @@ mod params;
 mod path;
 mod read_only;
 mod response;
+mod tls;
 mod union;
 
 /// What users of the crate see; the crate root re-exports all of it.

@@ -50,6 +50,35 @@
 /// options.client_options.retry = RetryOptions::none();
 /// ```
 ///
+/// # TLS backend
+///
+/// Without `client_options.transport`, a client sends with `azure_core`'s default HTTP client
+/// (reqwest), whose TLS backend is one of the crate's features:
+///
+/// | feature | TLS | what the application does |
+/// |---|---|---|
+/// | `rustls-aws-lc` (default) | rustls on aws-lc-rs | nothing |
+/// | `native-tls` | the platform's (OpenSSL on Linux) | builds with `libssl-dev` and `pkg-config`, runs with libssl |
+/// | `rustls-ring` | rustls on ring | installs ring as rustls's crypto provider before it builds any client or credential |
+///
+/// `native-tls` and `rustls-ring` need `default-features = false` (add `all-services` or the
+/// services it uses), and so does every other Azure crate the application depends on
+/// (`azure_identity`, say): their default features turn aws-lc back on. On `rustls-ring`,
+/// `azure_core` panics building an HTTP client while no provider is installed; a client of
+/// this crate returns an [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) error
+/// instead, but a credential built earlier still panics, so install the provider first thing:
+///
+/// ```ignore
+/// // Cargo.toml: rustls = { version = "0.23", default-features = false, features = ["ring"] }
+/// rustls::crypto::ring::default_provider()
+///     .install_default()
+///     .expect("no other provider is installed");
+/// ```
+///
+/// A TLS failure (an untrusted certificate, say) is a connection error, which the pipeline
+/// retries like any other: it surfaces as [`ErrorKind::Transport`](crate::ErrorKind::Transport)
+/// after the retries.
+///
 /// # Parameter checks
 ///
 /// Parameters are checked against the spec's `pattern`, `minLength` and `maxLength` before

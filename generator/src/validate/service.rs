@@ -3,7 +3,7 @@
 
 use super::Cx;
 use super::syntax::{is_https_url, kebab};
-use crate::load::ServiceFile;
+use crate::load::{ALL_SERVICES, ServiceFile};
 use crate::locate::FieldPath;
 use crate::names::snake;
 
@@ -29,7 +29,13 @@ impl Cx<'_, '_> {
             );
         }
         let module = snake(folder);
-        if matches!(folder, "common" | "endpoints" | "support") {
+        if folder == ALL_SERVICES {
+            self.error(
+                &root,
+                format!("service folder `{folder}` clashes with the crate's feature `{folder}`, which enables every service"),
+                Some("choose another folder name".into()),
+            );
+        } else if matches!(folder, "common" | "endpoints" | "support") {
             self.error(
                 &root,
                 format!("service folder `{folder}` clashes with the crate's own `{folder}` module"),
