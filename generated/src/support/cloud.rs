@@ -34,7 +34,7 @@ pub trait CloudEndpoints: 'static {
 }
 
 /// Where a client sends its requests, and the scope of its tokens.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub(super) struct Target {
     pub endpoint: Url,
     pub scope: String,
