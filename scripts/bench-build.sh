@@ -4,7 +4,8 @@
 #   scripts/bench-build.sh                 everything below, 3 runs of each timed build
 #   scripts/bench-build.sh --runs 5        more runs
 #   scripts/bench-build.sh --quick         CI smoke run: (f) and a `cargo check` of the 100-op crate
-#   scripts/bench-build.sh --only a,e      some parts only (g: dependency variants, ~20 min)
+#   scripts/bench-build.sh --only a,e      some parts only (g: dependency variants, ~20 min;
+#                                          t: the TLS features, ~15 min a round)
 #   scripts/bench-build.sh --features service-bus,storage-classic   the services for (e)
 #
 # Parts:
@@ -15,13 +16,17 @@
 #   (c) the same for a crate of 100 synthetic operations (generator/benches/codegen.rs --synthesize)
 #   (d) incremental rebuild after one spec changes (an optional property added to or removed
 #       from one schema; regenerate, then build), real five and 100
-#   (e) one service feature against all (`--no-default-features --features <service>`), when
+#   (e) one service feature against all (`--no-default-features --features <service>,rustls-aws-lc`), when
 #       generated/Cargo.toml has per-service features
 #   (f) generated lines per operation, real five and 100 synthetic
-#   (g) dependency variants (not in the default set: --only g): clean builds of azure-mgmt with
-#       azure_core's default features, without gzip/deflate, with rustls on ring instead of
-#       aws-lc, both, reqwest's native-tls (system OpenSSL: needs libssl-dev), and regex
-#       without its `perf` features (regex-lean); VARIANTS="baseline ring" for fewer
+#   (g) dependency variants (not in the default set: --only g): clean builds of azure-mgmt as it
+#       is, without gzip/deflate, and with regex without its `perf` features (regex-lean);
+#       VARIANTS="baseline regex-lean" for fewer
+#   (t) the crate's TLS features (not in the default set: --only t): clean builds of azure-mgmt,
+#       all services, on rustls-aws-lc (the default), native-tls and rustls-ring, one after
+#       another, each from an empty target dir of its own, --runs rounds; wall, CPU and the
+#       number of crates cargo compiled (its `Compiling` lines). native-tls needs libssl-dev
+#       and pkg-config. TLS="native-tls rustls-ring" for fewer
 #
 # Everything builds in throw-away copies of the workspace under target/bench-build/ (the real
 # generated/ is never touched) with CARGO_TARGET_DIR=target/bench-build/target, so the main
@@ -278,14 +283,14 @@ if want e; then
     one=$FEATURES
     if [ $ws = synth100 ]; then
       # the first synthetic service
-      one=$(sed -n 's/^default = \["\([^"]*\)".*/\1/p' "$manifest")
+      one=$(sed -n 's/^all-services = \["\([^"]*\)".*/\1/p' "$manifest")
     fi
     build_in $ws --quiet
     for f in "$one" ""; do
       t=(); t_cpu=(); for _ in $(seq "$RUNS"); do
         (cd "$WORK/$ws" && cargo clean -q -p azure-mgmt)
         if [ -n "$f" ]; then
-          timed t build_in $ws --no-default-features --features "$f"
+          timed t build_in $ws --no-default-features --features "$f,rustls-aws-lc"
         else
           timed t build_in $ws
         fi
@@ -296,39 +301,29 @@ if want e; then
 fi
 
 # (g) dependency variants: the generated crate's azure_core line replaced by each variant's
-# lines, in its own workspace copy; clean builds, interleaved, --timings kept per variant.
+# lines, in its own workspace copy; clean builds, interleaved, --timings kept per variant. The TLS
+# backends are the crate's own features now: part (t).
 variant_lines() {
+  local core='azure_core = { workspace = true, features = ["reqwest", "reqwest_gzip", "reqwest_deflate", "tokio"] }'
   case "$1" in
-    baseline) echo 'azure_core = { version = "1.1", features = ["xml"] }' ;;
-    no-decompression) echo 'azure_core = { version = "1.1", default-features = false, features = ["xml", "reqwest", "reqwest_rustls", "tokio"] }' ;;
-    ring) printf '%s\n' \
-      'azure_core = { version = "1.1", default-features = false, features = ["xml", "reqwest", "reqwest_gzip", "reqwest_deflate", "tokio"] }' \
-      'reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider"] }' \
-      'rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12", "logging"] }' ;;
-    ring-no-decompression) printf '%s\n' \
-      'azure_core = { version = "1.1", default-features = false, features = ["xml", "reqwest", "tokio"] }' \
-      'reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider"] }' \
-      'rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12", "logging"] }' ;;
-    regex-lean) printf '%s\n' \
-      'azure_core = { version = "1.1", features = ["xml"] }' \
+    baseline) echo "$core" ;;
+    no-decompression) echo 'azure_core = { workspace = true, features = ["reqwest", "tokio"] }' ;;
+    regex-lean) printf '%s\n' "$core" \
       'regex = { version = "1", default-features = false, features = ["std", "unicode"] }' ;;
-    native-tls) printf '%s\n' \
-      'azure_core = { version = "1.1", default-features = false, features = ["xml", "reqwest", "reqwest_gzip", "reqwest_deflate", "tokio"] }' \
-      'reqwest = { version = "0.13", default-features = false, features = ["native-tls"] }' ;;
     *) echo "unknown variant $1" >&2; exit 2 ;;
   esac
 }
-VARIANTS=${VARIANTS:-"baseline ring no-decompression ring-no-decompression native-tls regex-lean"}
+VARIANTS=${VARIANTS:-"baseline no-decompression regex-lean"}
 if want g; then
   log "(g) dependency variants of azure-mgmt: clean builds (own target dir each), interleaved"
   for v in $VARIANTS; do
     make_workspace "deps-$v"
     python3 - "$WORK/deps-$v/azure-mgmt/Cargo.toml" "$(variant_lines "$v")" <<'PY'
-import sys
+import re, sys
 p, lines = sys.argv[1], sys.argv[2]
 s = open(p).read()
-assert "azure_core.workspace = true" in s
-s = s.replace("azure_core.workspace = true", lines, 1)
+s, n = re.subn(r"(?m)^azure_core = \{ workspace = true.*$", lambda _: lines, s, count=1)
+assert n == 1, "the manifest's azure_core line"
 if "\nregex = " in lines:
     s = s.replace("regex.workspace = true\n", "", 1)
 open(p, "w").write(s)
@@ -351,6 +346,29 @@ PY
     # shellcheck disable=SC2086  # word splitting of the lists is wanted
     echo "  $v: wall $(stats ${VT[$v]}); CPU $(stats ${VC[$v]}); $(du -sh "$CARGO_TARGET_DIR" | cut -f1) target dir; crates: $(cd "$WORK/deps-$v" && cargo tree -p azure-mgmt -e normal,build --prefix none | sed 's/ (\*)//' | sort -u | wc -l)"
     timings_summary | sed -n '1,8p'
+  done
+  export CARGO_TARGET_DIR=$WORK/target
+fi
+
+if want t; then
+  log "(t) TLS features: clean builds of azure-mgmt (all services), one after another, own target dir each"
+  [ -d "$WORK/real" ] || make_workspace real
+  declare -A TW TC TN
+  for run in $(seq "$RUNS"); do
+    for tls in ${TLS:-rustls-aws-lc native-tls rustls-ring}; do
+      t=(); t_cpu=()
+      CARGO_TARGET_DIR=$WORK/target-tls-$tls; rm -rf "$CARGO_TARGET_DIR"
+      timed t build_in real --no-default-features --features "all-services,$tls"
+      crates=$(grep -c '^ *Compiling ' "$WORK/last.log" || true)
+      TW[$tls]="${TW[$tls]:-} ${t[0]}"
+      TC[$tls]="${TC[$tls]:-} ${t_cpu[0]}"
+      TN[$tls]="${TN[$tls]:-} $crates"
+      echo "  round $run, $tls: wall ${t[0]} s, CPU ${t_cpu[0]} s, $crates crates compiled"
+    done
+  done
+  for tls in ${TLS:-rustls-aws-lc native-tls rustls-ring}; do
+    # shellcheck disable=SC2086  # word splitting of the lists is wanted
+    echo "  $tls: wall $(stats ${TW[$tls]}); CPU $(stats ${TC[$tls]} | sed 's/ ([0-9]* runs)//'); crates compiled:${TN[$tls]}; $(du -sh "$WORK/target-tls-$tls" | cut -f1) target dir"
   done
   export CARGO_TARGET_DIR=$WORK/target
 fi

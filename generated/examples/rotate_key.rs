@@ -402,6 +402,16 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // On the rustls-ring backend, before the credential builds its HTTP client (see the
+    // rustls_ring example).
+    #[cfg(feature = "rustls-ring")]
+    if rustls::crypto::ring::default_provider()
+        .install_default()
+        .is_err()
+    {
+        eprintln!("error: another rustls crypto provider was installed first");
+        return ExitCode::FAILURE;
+    }
     let credential = match credential(&command) {
         Ok(credential) => credential,
         Err(error) => {

@@ -13,7 +13,7 @@
 //! | [`service_bus`] | Service Bus | [`namespaces_get`](service_bus::ServiceBusClient::namespaces_get), [`namespaces_regenerate_keys`](service_bus::ServiceBusClient::namespaces_regenerate_keys) |
 //! | [`storage_classic`] | Storage (classic Service Management) | [`storage_services_get_properties`](storage_classic::StorageClassicClient::storage_services_get_properties), [`storage_services_regenerate_keys`](storage_classic::StorageClassicClient::storage_services_regenerate_keys) |
 //!
-//! Each service module sits behind a cargo feature named like its folder in `specs/` (`service-bus`), all on by default: `default-features = false, features = ["service-bus"]` compiles one service only.
+//! Each service module sits behind a cargo feature named like its folder in `specs/` (`service-bus`), and `all-services` enables them all. The default features are `all-services` and the TLS backend `rustls-aws-lc`: `default-features = false, features = ["service-bus", "rustls-aws-lc"]` compiles one service only. [`ClientOptions`] describes the other TLS backends, `native-tls` and `rustls-ring`, which compile faster.
 //!
 //! # Retries
 //!
@@ -32,6 +32,9 @@ pub use support::api::*;
 
 #[rustfmt::skip]
 pub mod common;
+
+#[rustfmt::skip]
+pub mod endpoints;
 
 #[cfg(feature = "data-factory")]
 #[rustfmt::skip]

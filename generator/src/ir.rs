@@ -1,13 +1,14 @@
 //! Stage 3, IR: the resolved model in Rust terms. Built only from a validated [`SpecSet`]; the
 //! emitters read only this, never the YAML types. Every Azure difference between operations is
-//! data here (host, audience, encodings, error contract paths, long-running behaviour, secrets).
+//! data here (endpoint sets, encodings, error contract paths, long-running behaviour, secrets).
 
 use std::collections::BTreeMap;
 
 mod models;
 
 use crate::load::{
-    CommonFile, ExampleSpec, Loaded, LoadedService, OperationFile, PageableSpec, SpecSet,
+    CloudEndpointSpec, CommonFile, ExampleSpec, Loaded, LoadedService, OperationFile, PageableSpec,
+    SpecSet,
 };
 use crate::names::{camel, snake};
 use crate::patterns;
@@ -25,8 +26,53 @@ pub use models::{
 pub struct Crate {
     /// Schemas shared by every service (`crate::common`).
     pub common: Option<CommonModule>,
+    /// The endpoint sets (`crate::endpoints`), when `common.yaml` defines any.
+    pub endpoints: Option<EndpointsModule>,
     /// Services in folder order.
     pub services: Vec<Service>,
+}
+
+/// The `endpoints` module: one type per endpoint set of `common.yaml`.
+#[derive(Debug, Clone)]
+pub struct EndpointsModule {
+    /// Spec file it comes from.
+    pub source: String,
+    /// The sets, in spec order.
+    pub sets: Vec<EndpointSet>,
+}
+
+/// One kind of management endpoint (Azure Resource Manager, say): where it is, and which token
+/// audience it takes, in each cloud.
+#[derive(Debug, Clone)]
+pub struct EndpointSet {
+    /// Rust type name (`ResourceManager`), in `crate::endpoints`.
+    pub type_name: String,
+    /// Documentation.
+    pub docs: String,
+    /// In the public cloud (the default).
+    pub azure_public: CloudEndpoint,
+    /// In Azure operated by 21Vianet.
+    pub azure_china: CloudEndpoint,
+    /// In Azure US Government.
+    pub azure_government: CloudEndpoint,
+}
+
+/// An endpoint in one cloud.
+#[derive(Debug, Clone)]
+pub struct CloudEndpoint {
+    /// Scheme and host (`https://management.azure.com`), no trailing slash.
+    pub host: String,
+    /// Token audience, exactly as written (a trailing slash is part of it).
+    pub audience: String,
+}
+
+impl From<&CloudEndpointSpec> for CloudEndpoint {
+    fn from(spec: &CloudEndpointSpec) -> Self {
+        Self {
+            host: spec.host.trim_end_matches('/').to_string(),
+            audience: spec.audience.clone(),
+        }
+    }
 }
 
 /// The `common` module.
@@ -53,10 +99,8 @@ pub struct Service {
     pub title: String,
     /// Module and client documentation.
     pub docs: String,
-    /// Default endpoint.
-    pub host: String,
-    /// Token audience for the default endpoint.
-    pub audience: String,
+    /// The endpoint set the client is reached through.
+    pub endpoint: EndpointSet,
     /// Every spec file of the service, for the generated header.
     pub sources: Vec<String>,
     /// Models of this service, in spec order.
@@ -333,17 +377,42 @@ pub struct ExampleResponse {
 pub fn build(set: &SpecSet) -> Crate {
     let resolver = Resolver::new(set);
     let mut common_errors: Vec<(String, Format)> = Vec::new();
+    let endpoints = set.common.as_ref().and_then(build_endpoints);
+    let sets: &[EndpointSet] = endpoints.as_ref().map_or(&[], |e| &e.sets);
     let mut services: Vec<Service> = set
         .services
         .iter()
-        .map(|service| build_service(&resolver, service, &mut common_errors))
+        .map(|service| build_service(&resolver, service, sets, &mut common_errors))
         .collect();
     let mut common = set
         .common
         .as_ref()
         .map(|common| build_common(&resolver, common, &common_errors));
     mark_checked(common.as_mut(), &mut services);
-    Crate { common, services }
+    Crate {
+        common,
+        endpoints,
+        services,
+    }
+}
+
+fn build_endpoints(common: &Loaded<CommonFile>) -> Option<EndpointsModule> {
+    let sets: Vec<EndpointSet> = common
+        .spec
+        .endpoints
+        .iter()
+        .map(|(name, set)| EndpointSet {
+            type_name: camel(name),
+            docs: set.docs.clone(),
+            azure_public: (&set.clouds.azure_public).into(),
+            azure_china: (&set.clouds.azure_china).into(),
+            azure_government: (&set.clouds.azure_government).into(),
+        })
+        .collect();
+    (!sets.is_empty()).then(|| EndpointsModule {
+        source: common.path.clone(),
+        sets,
+    })
 }
 
 fn build_common(
@@ -381,6 +450,7 @@ fn build_models(
 fn build_service(
     resolver: &Resolver,
     service: &LoadedService,
+    endpoint_sets: &[EndpointSet],
     common_errors: &mut Vec<(String, Format)>,
 ) -> Service {
     let folder = service.folder.as_str();
@@ -421,8 +491,11 @@ fn build_service(
         client: format!("{}Client", camel(folder)),
         title: manifest.title.clone(),
         docs: manifest.docs.clone(),
-        host: manifest.host.trim_end_matches('/').to_string(),
-        audience: manifest.security.audience.clone(),
+        endpoint: endpoint_sets
+            .iter()
+            .find(|set| set.type_name == camel(&manifest.endpoint))
+            .cloned()
+            .expect("validate checked that the endpoint set exists"),
         sources,
         models,
         operations,

@@ -1,9 +1,9 @@
 //! Stage 1, load: read every spec file under the specs folder into serde types that mirror the YAML
 //! one to one. Unknown keys are errors (`deny_unknown_fields`), so a typo never silently vanishes.
 //!
-//! The layout is `specs/common.yaml` (schemas shared across services), and one folder per service
-//! holding a `service.yaml` (host, security, schemas shared by that service's operations) and one
-//! YAML file per operation.
+//! The layout is `specs/common.yaml` (schemas and endpoint sets shared across services), and one
+//! folder per service holding a `service.yaml` (its endpoint set, security, schemas shared by that
+//! service's operations) and one YAML file per operation.
 //!
 //! Each file is parsed in three steps, each reported with its line and column: the YAML syntax;
 //! keys repeated in one mapping (which serde would silently collapse into the last one; see
@@ -26,6 +26,9 @@ use crate::locate;
 pub const SERVICE_FILE: &str = "service.yaml";
 /// File name of the schemas shared by every service.
 pub const COMMON_FILE: &str = "common.yaml";
+/// The generated crate's feature that enables every service (each service folder names one
+/// feature), so no service folder may take this name.
+pub const ALL_SERVICES: &str = "all-services";
 
 /// Everything read from a specs folder, before any cross-field check.
 #[derive(Debug, Clone)]
@@ -61,7 +64,8 @@ pub struct LoadedService {
     pub operations: Vec<Loaded<OperationFile>>,
 }
 
-/// `common.yaml`: schemas referred to as `common.<Name>` from any spec.
+/// `common.yaml`: schemas referred to as `common.<Name>` from any spec, and the endpoint sets
+/// that services name.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CommonFile {
@@ -70,6 +74,10 @@ pub struct CommonFile {
     /// The shared schemas.
     #[serde(default)]
     pub schemas: IndexMap<String, SchemaSpec>,
+    /// Named endpoint sets (`resourceManager`, `serviceManagement`): where one kind of
+    /// management API is, and which token audience it takes, in each Azure cloud.
+    #[serde(default)]
+    pub endpoints: IndexMap<String, EndpointSetSpec>,
     /// Warnings this file keeps deliberately, each with its reason.
     #[serde(default)]
     pub acknowledge: Vec<AcknowledgeSpec>,
@@ -83,8 +91,9 @@ pub struct ServiceFile {
     pub title: String,
     /// Documentation of the service module and client.
     pub docs: String,
-    /// Default endpoint, scheme and host only (`https://management.azure.com`).
-    pub host: String,
+    /// The endpoint set of `common.yaml` the service is reached through (`resourceManager`):
+    /// its host and token audience in each cloud.
+    pub endpoint: String,
     /// How callers authenticate.
     pub security: SecuritySpec,
     /// Schemas shared by several operations of this service.
@@ -93,6 +102,39 @@ pub struct ServiceFile {
     /// Warnings this file keeps deliberately, each with its reason.
     #[serde(default)]
     pub acknowledge: Vec<AcknowledgeSpec>,
+}
+
+/// One kind of management endpoint (Azure Resource Manager, say) in every cloud.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EndpointSetSpec {
+    /// What the endpoint is; it documents the generated type.
+    pub docs: String,
+    /// Its host and audience in each cloud `azure_core` names.
+    pub clouds: CloudsSpec,
+}
+
+/// The clouds of `azure_core::cloud::CloudConfiguration` that carry no configuration of their
+/// own; a custom cloud is configured by the caller.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CloudsSpec {
+    /// The public cloud (`CloudConfiguration::AzurePublic`), also the default.
+    pub azure_public: CloudEndpointSpec,
+    /// Azure operated by 21Vianet (`CloudConfiguration::AzureChina`).
+    pub azure_china: CloudEndpointSpec,
+    /// Azure US Government (`CloudConfiguration::AzureGovernment`).
+    pub azure_government: CloudEndpointSpec,
+}
+
+/// An endpoint in one cloud.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CloudEndpointSpec {
+    /// Scheme and host only (`https://management.azure.com`).
+    pub host: String,
+    /// The token audience; the scope requested is `{audience}/.default`.
+    pub audience: String,
 }
 
 /// The security scheme, as the service documents it.
@@ -106,8 +148,6 @@ pub struct SecuritySpec {
     pub flow: String,
     /// The documented authorization URL; informational.
     pub authorization_url: String,
-    /// The token audience for the default host; the scope requested is `{audience}/.default`.
-    pub audience: String,
     /// The documented scopes (e.g. `user_impersonation`). Kept for documentation only: identity
     /// libraries cannot resolve them, so the client never requests them.
     #[serde(default)]
@@ -652,7 +692,7 @@ fn assemble(
                     folder.to_string(),
                     "",
                     format!("service folder `{folder}` has no `{SERVICE_FILE}`"),
-                    Some("add one with `title`, `docs`, `host` and `security`".to_string()),
+                    Some("add one with `title`, `docs`, `endpoint` and `security`".to_string()),
                 ));
                 None
             }
@@ -852,6 +892,21 @@ fn backticked(text: &str) -> Vec<&str> {
     text.split('`').skip(1).step_by(2).collect()
 }
 
+/// Keys the format no longer has: the key, a key of the mapping it was in (so that the help
+/// shows only there), and where its content went.
+const MOVED: &[(&str, &str, &str)] = &[
+    (
+        "host",
+        "endpoint",
+        "the host is no longer written here: name an endpoint set of `common.yaml` with `endpoint: resourceManager` (hosts and audiences for every cloud)",
+    ),
+    (
+        "audience",
+        "authorizationUrl",
+        "the audience is no longer written here: it comes from the endpoint set that `service.yaml` names with `endpoint`",
+    ),
+];
+
 /// Rewords serde's messages about the spec's types.
 fn reword(message: &str) -> (String, Option<String>) {
     if let Some(rest) = message.strip_prefix("unknown field ") {
@@ -861,6 +916,11 @@ fn reword(message: &str) -> (String, Option<String>) {
         };
         let help = if expected.is_empty() {
             None
+        } else if let Some((_, _, help)) = MOVED
+            .iter()
+            .find(|(key, beside, _)| key == wrong && expected.contains(beside))
+        {
+            Some((*help).to_string())
         } else {
             suggest(wrong, expected.iter().copied()).or_else(|| {
                 Some(format!(
@@ -1010,6 +1070,21 @@ mod tests {
         assert_eq!(message, "unknown key `patern`");
         assert_eq!(help.as_deref(), Some("did you mean `pattern`?"));
         let (_, help) = reword("unknown field `zzz`, expected `name` or `docs`");
+        assert_eq!(help.as_deref(), Some("the keys here are `name`, `docs`"));
+    }
+
+    #[test]
+    fn says_where_a_moved_key_went_only_where_it_was() {
+        let (message, help) = reword(
+            "unknown field `audience`, expected one of `type`, `flow`, `authorizationUrl`, `scopes`",
+        );
+        assert_eq!(message, "unknown key `audience`");
+        assert!(help.unwrap().contains("comes from the endpoint set"));
+        let (_, help) =
+            reword("unknown field `host`, expected one of `title`, `docs`, `endpoint`, `security`");
+        assert!(help.unwrap().contains("endpoint: resourceManager"));
+        // Elsewhere, `host` is an ordinary unknown key.
+        let (_, help) = reword("unknown field `host`, expected one of `name`, `docs`");
         assert_eq!(help.as_deref(), Some("the keys here are `name`, `docs`"));
     }
 

@@ -18,12 +18,11 @@ const NEW_SERVICE: &str = "contoso-widgets";
 const NEW_SERVICE_YAML: &str = r#"# A made-up service, added by a test to a copy of the specs.
 title: Contoso Widgets
 docs: Management of Contoso widgets, a service made up to show the spec set can grow.
-host: https://management.azure.com
+endpoint: resourceManager
 security:
   type: oauth2
   flow: implicit
   authorizationUrl: https://login.microsoftonline.com/common/oauth2/authorize
-  audience: https://management.azure.com
   scopes:
     user_impersonation: impersonate your user account
 "#;
@@ -269,13 +268,13 @@ fn a_new_service_and_a_new_operation_generate_like_the_rest() {
             block.lines().any(|l| l == format!("{folder} = []")),
             "no feature for `{folder}`:\n{block}"
         );
-        let default = block
+        let all = block
             .lines()
-            .find(|l| l.starts_with("default = "))
-            .expect("a default feature list");
+            .find(|l| l.starts_with("all-services = "))
+            .expect("a feature that enables every service");
         assert!(
-            default.contains(&format!("\"{folder}\"")),
-            "`{folder}` is not on by default:\n{block}"
+            all.contains(&format!("\"{folder}\"")),
+            "`all-services` does not enable `{folder}`:\n{block}"
         );
     }
 

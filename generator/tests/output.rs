@@ -411,7 +411,7 @@ fn only_the_manifests_generated_block_is_rewritten() {
     let written = fs::read_to_string(root.join("Cargo.toml")).expect("read");
     assert_eq!(
         written,
-        hand_written.replace("[features]\nold = []\n", "# Edit the specs, not these lines: codegen rewrites them.\n[features]\ndefault = [\"service-bus\"]\nservice-bus = []\n")
+        hand_written.replace("[features]\nold = []\n", "# Edit the specs, not these lines: codegen rewrites them.\n[features]\nall-services = [\"service-bus\"]\nservice-bus = []\n")
     );
     assert!(output::check(root, &planned).expect("check").is_empty());
 

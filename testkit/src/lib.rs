@@ -6,6 +6,10 @@
 //! Mock servers must answer with https URLs too (`Azure-AsyncOperation`, `Location`), since
 //! polls go through the same policy.
 //!
+//! To test what a client addresses (the host of a sovereign cloud, say) rather than a
+//! loopback endpoint, [`RedirectTransport`] sends requests for chosen hosts to the local
+//! server and records the URL each one was addressed to.
+//!
 //! This crate depends only on `azure_core` and wiremock, never on the generated crate.
 //!
 //! ```no_run
@@ -24,10 +28,10 @@
 use async_trait::async_trait;
 use azure_core::credentials::{AccessToken, TokenCredential, TokenRequestOptions};
 use azure_core::http::{
-    AsyncRawResponse, ClientOptions, HttpClient, Request, RetryOptions, Transport,
+    AsyncRawResponse, ClientOptions, HttpClient, Request, RetryOptions, Transport, Url,
 };
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use time::{Duration, OffsetDateTime};
 use wiremock::MockServer;
 
@@ -94,6 +98,8 @@ pub struct LoopbackTransport {
 impl LoopbackTransport {
     /// Sends to any loopback port.
     pub fn new() -> Self {
+        #[cfg(feature = "rustls-ring")]
+        install_ring_provider();
         Self {
             port: None,
             inner: azure_core::http::new_http_client(None),
@@ -215,6 +221,96 @@ pub fn paused_clock_client_options(server: &MockServer, retry: RetryOptions) -> 
     }
 }
 
+/// An [`HttpClient`] that sends `https://` requests for the hosts it was given (realistic
+/// ones: `management.chinacloudapi.cn`) to a local server over plain http, and records the
+/// URL each request was addressed to, so a test can check where a client sends its requests
+/// and polls without a network.
+///
+/// It panics for a request to any other host, or over plain http, so nothing reaches the
+/// network and no token goes out unencrypted.
+#[derive(Debug)]
+pub struct RedirectTransport {
+    hosts: Vec<String>,
+    port: u16,
+    addressed: Mutex<Vec<Url>>,
+    inner: Arc<dyn HttpClient>,
+}
+
+impl RedirectTransport {
+    /// Sends requests for `hosts` (host names, no scheme or port) to `server`.
+    pub fn new<'a>(server: &MockServer, hosts: impl IntoIterator<Item = &'a str>) -> Arc<Self> {
+        Arc::new(Self {
+            hosts: hosts.into_iter().map(str::to_owned).collect(),
+            port: server.address().port(),
+            addressed: Mutex::default(),
+            inner: LoopbackTransport::new().inner,
+        })
+    }
+
+    /// The URL of every request sent, as the client addressed it, in order.
+    pub fn addressed(&self) -> Vec<Url> {
+        self.addressed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The host of every request sent, in order.
+    pub fn hosts(&self) -> Vec<String> {
+        self.addressed()
+            .iter()
+            .map(|url| url.host_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// `azure_core` options that send through this transport, with the given retry policy.
+    pub fn client_options(self: &Arc<Self>, retry: RetryOptions) -> ClientOptions {
+        ClientOptions {
+            transport: Some(Transport::new(self.clone())),
+            retry,
+            ..ClientOptions::default()
+        }
+    }
+}
+
+#[async_trait]
+impl HttpClient for RedirectTransport {
+    async fn execute_request(&self, request: &Request) -> azure_core::Result<AsyncRawResponse> {
+        let url = request.url().clone();
+        let host = url.host_str().unwrap_or_default();
+        assert_eq!(
+            url.scheme(),
+            "https",
+            "RedirectTransport got plain http: {url}"
+        );
+        assert!(
+            self.hosts.iter().any(|h| h == host),
+            "RedirectTransport was not told to send to `{host}` (only {:?})",
+            self.hosts
+        );
+        let mut request = request.clone();
+        let target = request.url_mut();
+        // http and https are both "special" schemes, and 127.0.0.1 a valid host: these
+        // cannot fail.
+        let _ = target.set_scheme("http");
+        let _ = target.set_host(Some("127.0.0.1"));
+        let _ = target.set_port(Some(self.port));
+        self.addressed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(url);
+        self.inner.execute_request(&request).await
+    }
+}
+
+/// Installs ring as rustls's process-wide crypto provider, unless one is installed: what an
+/// application on the generated crate's `rustls-ring` backend does first, since reqwest on
+/// rustls without a provider panics building a client. [`LoopbackTransport::new`] calls it.
+#[cfg(feature = "rustls-ring")]
+pub fn install_ring_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// The server's URI with `https` instead of `http`: use it as the client's endpoint, and in
 /// any URL a mock returns.
 pub fn https_uri(server: &MockServer) -> String {
@@ -259,7 +355,7 @@ pub fn loopback_client_options(retry: RetryOptions) -> ClientOptions {
 mod tests {
     use super::*;
     use azure_core::http::policies::{Policy, auth::BearerTokenAuthorizationPolicy};
-    use azure_core::http::{Context, Method, Pipeline, Url};
+    use azure_core::http::{Context, Method, Pipeline};
     use wiremock::matchers::{header, method, path};
     use wiremock::{Mock, ResponseTemplate};
 
@@ -344,6 +440,53 @@ mod tests {
         // Between requests the clock jumps as usual.
         tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
         assert_eq!(started.elapsed(), std::time::Duration::from_secs(3600));
+    }
+
+    #[tokio::test]
+    async fn redirects_chosen_hosts_and_records_where_requests_were_addressed() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/a/b"))
+            .respond_with(ResponseTemplate::new(200))
+            .expect(2)
+            .mount(&server)
+            .await;
+        let transport = RedirectTransport::new(&server, ["x.example.test", "y.example.test"]);
+        for url in [
+            "https://x.example.test/a/b?q=1",
+            "https://y.example.test:8443/a/b",
+        ] {
+            let request = Request::new(Url::parse(url).unwrap(), Method::Get);
+            let response = transport.execute_request(&request).await.unwrap();
+            assert_eq!(response.status(), 200);
+        }
+        let addressed: Vec<String> = transport.addressed().iter().map(Url::to_string).collect();
+        assert_eq!(
+            addressed,
+            [
+                "https://x.example.test/a/b?q=1",
+                "https://y.example.test:8443/a/b"
+            ]
+        );
+        assert_eq!(transport.hosts(), ["x.example.test", "y.example.test"]);
+    }
+
+    #[tokio::test]
+    #[should_panic(expected = "was not told to send to `z.example.test`")]
+    async fn redirect_refuses_other_hosts() {
+        let server = MockServer::start().await;
+        let transport = RedirectTransport::new(&server, ["x.example.test"]);
+        let request = Request::new(Url::parse("https://z.example.test/").unwrap(), Method::Get);
+        let _ = transport.execute_request(&request).await;
+    }
+
+    #[tokio::test]
+    #[should_panic(expected = "plain http")]
+    async fn redirect_refuses_plain_http() {
+        let server = MockServer::start().await;
+        let transport = RedirectTransport::new(&server, ["x.example.test"]);
+        let request = Request::new(Url::parse("http://x.example.test/").unwrap(), Method::Get);
+        let _ = transport.execute_request(&request).await;
     }
 
     #[tokio::test]

@@ -9,6 +9,7 @@ use regex::Regex;
 use azure_core::credentials::TokenCredential;
 use azure_core::http::{ClientMethodOptions, Method, Request, Url};
 use super::models::{AccessKeys, AuthorizationRule, RegenerateAccessKeyParameters};
+use crate::endpoints;
 use crate::support::{
     ClientCore, ClientOptions, ParamSpec, PathPart, Response, Result, decode_empty,
     decode_json, set_json_body,
@@ -18,6 +19,8 @@ use crate::support::{
 ///
 /// Management of Azure Event Hubs namespaces, event hubs and their authorization rules through Azure Resource Manager (`Microsoft.EventHub`).
 ///
+/// It is reached through [`ResourceManager`](crate::endpoints::ResourceManager): `https://management.azure.com` in the public cloud, another host in each sovereign cloud (see [`ClientOptions`] for how the cloud, endpoint and token audience are chosen).
+///
 /// Create one per credential and reuse it: it holds the HTTP pipeline and the token cache.
 #[derive(Clone, Debug)]
 pub struct EventHubsClient {
@@ -25,29 +28,19 @@ pub struct EventHubsClient {
 }
 
 impl EventHubsClient {
-    /// The endpoint used when [`ClientOptions::endpoint`] is not set.
-    pub const DEFAULT_ENDPOINT: &'static str = "https://management.azure.com";
-
-    /// The token audience for [`Self::DEFAULT_ENDPOINT`]; the client requests the scope `https://management.azure.com/.default`.
-    pub const DEFAULT_AUDIENCE: &'static str = "https://management.azure.com";
-
     /// Creates a client that authenticates with `credential`.
     ///
-    /// With no options it calls `https://management.azure.com`. Set [`ClientOptions::endpoint`] for a sovereign cloud or a test server; the token audience then follows the endpoint unless [`ClientOptions::audience`] says otherwise.
+    /// With no options it calls `https://management.azure.com` and asks for tokens of the scope `https://management.azure.com/.default`. Set `client_options.cloud` in [`ClientOptions`] for a sovereign or custom cloud, and [`ClientOptions::endpoint`] for a test server.
     ///
     /// # Errors
     ///
-    /// Fails when the endpoint is not an `https` URL.
+    /// [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) when the endpoint is not an `https` URL, when a custom cloud gives no endpoint or token audience for this client, or when the default transport cannot be built.
     pub fn new(
         credential: Arc<dyn TokenCredential>,
         options: Option<ClientOptions>,
     ) -> Result<Self> {
-        let core = ClientCore::new(
-            credential,
-            options.unwrap_or_default(),
-            Self::DEFAULT_ENDPOINT,
-            Self::DEFAULT_AUDIENCE,
-        )?;
+        let options = options.unwrap_or_default();
+        let core = ClientCore::new::<endpoints::ResourceManager>(credential, options)?;
         Ok(Self { core })
     }
 

@@ -9,6 +9,7 @@ use azure_core::http::{ClientMethodOptions, Method, Request, Url};
 use super::models::{
     RegenerateKeys, SERVICE_MANAGEMENT_ERROR_CONTRACT, StorageAccount, StorageService,
 };
+use crate::endpoints;
 use crate::support::{
     ClientCore, ClientOptions, ParamSpec, PathPart, Response, Result, decode_xml,
     set_xml_body,
@@ -18,6 +19,8 @@ use crate::support::{
 ///
 /// Management of classic storage accounts through the Azure Service Management API, which sends and receives XML and requires an `x-ms-version` header on every request.
 ///
+/// It is reached through [`ServiceManagement`](crate::endpoints::ServiceManagement): `https://management.core.windows.net` in the public cloud, another host in each sovereign cloud (see [`ClientOptions`] for how the cloud, endpoint and token audience are chosen).
+///
 /// Create one per credential and reuse it: it holds the HTTP pipeline and the token cache.
 #[derive(Clone, Debug)]
 pub struct StorageClassicClient {
@@ -25,29 +28,19 @@ pub struct StorageClassicClient {
 }
 
 impl StorageClassicClient {
-    /// The endpoint used when [`ClientOptions::endpoint`] is not set.
-    pub const DEFAULT_ENDPOINT: &'static str = "https://management.core.windows.net";
-
-    /// The token audience for [`Self::DEFAULT_ENDPOINT`]; the client requests the scope `https://management.core.windows.net//.default`.
-    pub const DEFAULT_AUDIENCE: &'static str = "https://management.core.windows.net/";
-
     /// Creates a client that authenticates with `credential`.
     ///
-    /// With no options it calls `https://management.core.windows.net`. Set [`ClientOptions::endpoint`] for a sovereign cloud or a test server; the token audience then follows the endpoint unless [`ClientOptions::audience`] says otherwise.
+    /// With no options it calls `https://management.core.windows.net` and asks for tokens of the scope `https://management.core.windows.net//.default`. Set `client_options.cloud` in [`ClientOptions`] for a sovereign or custom cloud, and [`ClientOptions::endpoint`] for a test server.
     ///
     /// # Errors
     ///
-    /// Fails when the endpoint is not an `https` URL.
+    /// [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) when the endpoint is not an `https` URL, when a custom cloud gives no endpoint or token audience for this client, or when the default transport cannot be built.
     pub fn new(
         credential: Arc<dyn TokenCredential>,
         options: Option<ClientOptions>,
     ) -> Result<Self> {
-        let core = ClientCore::new(
-            credential,
-            options.unwrap_or_default(),
-            Self::DEFAULT_ENDPOINT,
-            Self::DEFAULT_AUDIENCE,
-        )?;
+        let options = options.unwrap_or_default();
+        let core = ClientCore::new::<endpoints::ServiceManagement>(credential, options)?;
         Ok(Self { core })
     }
 

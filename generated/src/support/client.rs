@@ -2,6 +2,7 @@
 
 use super::body::BodyFormat;
 use super::check::{CheckConstraints, FieldPath};
+use super::cloud::{CloudEndpoints, Target, configuration, target};
 use super::error::{Error, ErrorKind, Result};
 use super::error_body::{self, ErrorContract};
 use super::lro::{FinalState, Poller};
@@ -9,6 +10,7 @@ use super::options::ClientOptions;
 use super::pager::{Page, Pager};
 use super::params::{ParamSpec, check_constraints};
 use super::path::{PathPart, UNRESERVED, build_path};
+use super::tls::check_default_transport;
 use azure_core::credentials::TokenCredential;
 use azure_core::http::pager::PagerOptions;
 use azure_core::http::policies::{Policy, auth::BearerTokenAuthorizationPolicy};
@@ -26,20 +28,16 @@ pub struct ClientCore {
 }
 
 impl ClientCore {
-    /// Builds the pipeline. `default_endpoint` and `default_audience` are the service's
-    /// public-cloud values from the spec; see [`ClientOptions`] for how overrides apply.
-    pub fn new(
+    /// Builds the pipeline of a client reached through the endpoint set `E`; see
+    /// [`ClientOptions`] for how the cloud, `endpoint` and `audience` choose where it goes.
+    pub fn new<E: CloudEndpoints>(
         credential: Arc<dyn TokenCredential>,
         options: ClientOptions,
-        default_endpoint: &str,
-        default_audience: &str,
     ) -> Result<Self> {
-        let default = parse_endpoint(default_endpoint)?;
-        let endpoint = match &options.endpoint {
-            Some(endpoint) => parse_endpoint(endpoint)?,
-            None => default.clone(),
-        };
-        let scope = token_scope(&endpoint, &default, options.audience, default_audience)?;
+        let Target { endpoint, scope } = target::<E>(&options)?;
+        if options.client_options.transport.is_none() {
+            check_default_transport()?;
+        }
         let auth: Arc<dyn Policy> =
             Arc::new(BearerTokenAuthorizationPolicy::new(credential, [scope]));
         let pipeline = Pipeline::new(
@@ -181,62 +179,10 @@ impl ClientCore {
     }
 }
 
-fn configuration(message: String) -> Error {
-    Error::new(ErrorKind::Configuration(message))
-}
-
-/// `{audience}/.default`; see [`ClientOptions`] for where the audience comes from.
-fn token_scope(
-    endpoint: &Url,
-    default_endpoint: &Url,
-    audience: Option<String>,
-    default_audience: &str,
-) -> Result<String> {
-    let audience = match audience {
-        Some(audience) if audience.trim().is_empty() => {
-            return Err(configuration("the audience must not be empty".into()));
-        }
-        Some(audience) => audience,
-        None if endpoint == default_endpoint => default_audience.to_owned(),
-        // A sovereign cloud's audience is its management endpoint's origin.
-        None => {
-            let origin = endpoint.origin().ascii_serialization();
-            let slash = if default_audience.ends_with('/') {
-                "/"
-            } else {
-                ""
-            };
-            format!("{origin}{slash}")
-        }
-    };
-    Ok(format!("{audience}/.default"))
-}
-
-fn parse_endpoint(text: &str) -> Result<Url> {
-    let url = Url::parse(text)
-        .map_err(|e| configuration(format!("the endpoint `{text}` is not a valid URL: {e}")))?;
-    // Checked before anything else that would print the value.
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(configuration(
-            "the endpoint must not contain user information".into(),
-        ));
-    }
-    if url.scheme() != "https" {
-        return Err(configuration(format!(
-            "the endpoint `{text}` must use https: bearer tokens are never sent over plain http"
-        )));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(configuration(format!(
-            "the endpoint `{text}` must not have a query or fragment"
-        )));
-    }
-    Ok(url)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::support::cloud::test_endpoints::Arm;
     use azure_core::credentials::{AccessToken, TokenRequestOptions};
     use regex::Regex;
     use std::sync::LazyLock;
@@ -269,12 +215,7 @@ mod tests {
             skip_constraint_checks: skip,
             ..Default::default()
         };
-        ClientCore::new(
-            Arc::new(NoCredential),
-            options,
-            "https://management.azure.com",
-            "https://management.azure.com",
-        )
+        ClientCore::new::<Arm>(Arc::new(NoCredential), options)
     }
 
     fn url_for(endpoint: &str, value: &str) -> Result<String> {
@@ -313,7 +254,7 @@ mod tests {
                 &[],
             )
             .unwrap();
-        assert_eq!(url.as_str(), "https://management.azure.com/A%2FB%3F%23");
+        assert_eq!(url.as_str(), "https://arm.public.test/A%2FB%3F%23");
         assert!(relaxed.url(&[PathPart::Param(&NAME, "..")], &[]).is_err());
         assert!(relaxed.check(&NAME, "X").is_ok());
         assert!(core(None, false).unwrap().check(&NAME, "X").is_err());
@@ -324,56 +265,6 @@ mod tests {
         let core = core(None, false).unwrap();
         let error = core.url(&[PathPart::Literal("/a/../b")], &[]).unwrap_err();
         assert!(matches!(error.kind(), ErrorKind::Configuration(_)));
-    }
-
-    #[test]
-    fn scope_follows_the_endpoint_unless_told() {
-        let arm = Url::parse("https://management.azure.com").unwrap();
-        let classic = Url::parse("https://management.core.windows.net").unwrap();
-        let china = Url::parse("https://management.chinacloudapi.cn/").unwrap();
-        let scope = |endpoint: &Url, default: &Url, audience: Option<&str>, default_audience| {
-            token_scope(
-                endpoint,
-                default,
-                audience.map(str::to_owned),
-                default_audience,
-            )
-        };
-        let arm_audience = "https://management.azure.com";
-        let classic_audience = "https://management.core.windows.net/";
-        let same_with_slash = Url::parse("https://management.azure.com/").unwrap();
-        assert_eq!(
-            scope(&same_with_slash, &arm, None, arm_audience).unwrap(),
-            "https://management.azure.com/.default"
-        );
-        assert_eq!(
-            scope(&classic, &classic, None, classic_audience).unwrap(),
-            "https://management.core.windows.net//.default"
-        );
-        assert_eq!(
-            scope(&china, &arm, None, arm_audience).unwrap(),
-            "https://management.chinacloudapi.cn/.default"
-        );
-        assert_eq!(
-            scope(&china, &classic, None, classic_audience).unwrap(),
-            "https://management.chinacloudapi.cn//.default"
-        );
-        let local = Url::parse("https://127.0.0.1:8443/prefix").unwrap();
-        assert_eq!(
-            scope(&local, &arm, None, arm_audience).unwrap(),
-            "https://127.0.0.1:8443/.default"
-        );
-        assert_eq!(
-            scope(&china, &arm, Some("api://custom"), arm_audience).unwrap(),
-            "api://custom/.default"
-        );
-        assert!(scope(&china, &arm, Some(" "), arm_audience).is_err());
-        // The default endpoint takes the spec's audience as written, even one that is not its
-        // own origin (ARM also accepts tokens for the classic audience).
-        assert_eq!(
-            scope(&arm, &arm, None, classic_audience).unwrap(),
-            "https://management.core.windows.net//.default"
-        );
     }
 
     #[tokio::test]
@@ -408,13 +299,7 @@ mod tests {
             endpoint: Some(testkit::https_uri(&server)),
             ..ClientOptions::default()
         };
-        let core = ClientCore::new(
-            credential.clone(),
-            options,
-            "https://management.azure.com",
-            "https://management.azure.com",
-        )
-        .unwrap();
+        let core = ClientCore::new::<Arm>(credential.clone(), options).unwrap();
         let send = |subscription: &'static str| {
             let core = core.clone();
             async move {
@@ -451,8 +336,7 @@ mod tests {
             client_options,
             ..ClientOptions::default()
         };
-        let core =
-            ClientCore::new(credential, closed, "https://management.azure.com", "x").unwrap();
+        let core = ClientCore::new::<Arm>(credential, closed).unwrap();
         let mut request = Request::new(core.url(&[], &[]).unwrap(), Method::Get);
         let error = core
             .send(&Context::new(), &mut request, &[200], &ARM_SHAPE)
@@ -462,31 +346,5 @@ mod tests {
         assert!(error.to_string().starts_with("request failed: "), "{error}");
         let source = std::error::Error::source(&error).unwrap();
         assert!(source.downcast_ref::<azure_core::Error>().is_some());
-    }
-
-    #[test]
-    fn endpoints_must_be_plain_https() {
-        let cases = [
-            ("http://h.test", "must use https"),
-            ("not a url", "not a valid URL"),
-            ("https://h.test/?a=b", "query or fragment"),
-            ("https://h.test/#f", "query or fragment"),
-        ];
-        for (endpoint, message) in cases {
-            let text = core(Some(endpoint), false).unwrap_err().to_string();
-            assert!(text.contains(message) && text.contains(endpoint), "{text}");
-        }
-        // A user name alone, or a password alone, is user information too; neither is printed.
-        for endpoint in [
-            "https://user:hunter2@h.test",
-            "https://hunter2@h.test",
-            "https://:hunter2@h.test",
-        ] {
-            let text = core(Some(endpoint), false).unwrap_err().to_string();
-            assert_eq!(
-                text,
-                "invalid client configuration: the endpoint must not contain user information"
-            );
-        }
     }
 }

@@ -3,6 +3,7 @@
 //! still while a request is on the wire; only a request that hangs for real needs real time.
 
 use super::*;
+use crate::support::cloud::test_endpoints::Arm;
 use crate::support::options::ClientOptions;
 use azure_core::credentials::Secret;
 use azure_core::http::RetryOptions;
@@ -41,13 +42,7 @@ fn core_with(server: &MockServer, client_options: azure_core::http::ClientOption
         endpoint: Some(https_uri(server)),
         ..ClientOptions::default()
     };
-    ClientCore::new(
-        FakeCredential::new(),
-        options,
-        "https://management.azure.com",
-        "https://management.azure.com",
-    )
-    .unwrap()
+    ClientCore::new::<Arm>(FakeCredential::new(), options).unwrap()
 }
 
 fn poller<T: DeserializeOwned + Send + 'static>(
@@ -841,13 +836,7 @@ fn retry_after_spellings() {
 #[test]
 fn debug_shows_the_state_only() {
     let server_less = Url::parse("https://127.0.0.1:1/start").unwrap();
-    let core = ClientCore::new(
-        FakeCredential::new(),
-        ClientOptions::default(),
-        "https://management.azure.com",
-        "https://management.azure.com",
-    )
-    .unwrap();
+    let core = ClientCore::new::<Arm>(FakeCredential::new(), ClientOptions::default()).unwrap();
     let poller: Poller<()> = core.poller(
         Context::new(),
         Request::new(server_less, Method::Post),
@@ -1286,7 +1275,7 @@ async fn each_poll_waits_as_long_as_the_response_before_it_asks() {
             endpoint: Some(BASE.to_owned()),
             ..ClientOptions::default()
         };
-        let core = ClientCore::new(FakeCredential::new(), options, BASE, BASE).unwrap();
+        let core = ClientCore::new::<Arm>(FakeCredential::new(), options).unwrap();
         let url = Url::parse(&format!("{BASE}/start")).unwrap();
         let poller: Poller<AccessKeys> = core
             .poller(

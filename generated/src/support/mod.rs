@@ -1,17 +1,20 @@
 //! Hand-written runtime support for the generated clients. NOT GENERATED: the generator
 //! writes the service modules next to this one, and they call what is here.
 //!
-//! One job per file: `client` (the pipeline and the calls a method makes), `path` and
-//! `params` (URL building and parameter checks), `check` (constraints on request bodies),
-//! `body` and `response` (encoding and decoding), `read_only`, `date_time` and `union` (how
-//! models meet the wire: read-only properties, dates, discriminated unions), `error` and
-//! `error_body` (the error type and reading error bodies), `lro` (long-running operations),
-//! `pager` (paged lists), `options` (client options). Test-only: `body_strategies`
-//! (proptest strategies for the parser property tests), `shape_tests`.
+//! One job per file: `client` (the pipeline and the calls a method makes), `cloud` (where a
+//! client goes in each cloud, and the scope of its tokens), `path` and `params` (URL building
+//! and parameter checks), `check` (constraints on request bodies), `body` and `response`
+//! (encoding and decoding), `read_only`, `date_time` and `union` (how models meet the wire:
+//! read-only properties, dates, discriminated unions), `error` and `error_body` (the error
+//! type and reading error bodies), `lro` (long-running operations), `pager` (paged lists),
+//! `options` (client options), `tls` (what the TLS features need before a client is built).
+//! Test-only: `body_strategies` (proptest strategies for the parser property tests),
+//! `shape_tests`.
 
 mod body;
 mod check;
 mod client;
+mod cloud;
 pub mod date_time;
 mod error;
 mod error_body;
@@ -22,11 +25,13 @@ mod params;
 mod path;
 mod read_only;
 mod response;
+mod tls;
 mod union;
 pub mod xml_list;
 
 /// What users of the crate see; the crate root re-exports all of it.
 pub mod api {
+    pub use super::cloud::{CloudEndpoint, CloudEndpoints};
     pub use super::error::{Error, ErrorKind, Result, ServiceError, ServiceErrorDetail};
     pub use super::lro::{OperationStatus, Poller};
     pub use super::options::ClientOptions;

@@ -2,6 +2,7 @@
 //! that must not be followed, resuming, and what a finished or failed pager does when used again.
 
 use super::*;
+use crate::support::cloud::test_endpoints::Arm;
 use crate::support::error::ErrorKind;
 use crate::support::error_body::ARM_SHAPE;
 use crate::support::options::ClientOptions;
@@ -55,13 +56,7 @@ fn core(server: &MockServer) -> ClientCore {
         endpoint: Some(https_uri(server)),
         ..ClientOptions::default()
     };
-    ClientCore::new(
-        FakeCredential::new(),
-        options,
-        "https://management.azure.com",
-        "https://management.azure.com",
-    )
-    .unwrap()
+    ClientCore::new::<Arm>(FakeCredential::new(), options).unwrap()
 }
 
 fn first_request(server: &MockServer) -> Request {

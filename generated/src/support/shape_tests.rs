@@ -13,6 +13,25 @@ use std::sync::{Arc, LazyLock};
 use wiremock::matchers::{body_string, header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// An endpoint set, as `src/endpoints.rs` defines one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+struct ResourceManager;
+
+impl CloudEndpoints for ResourceManager {
+    const AZURE_PUBLIC: CloudEndpoint = CloudEndpoint {
+        host: "https://management.azure.com",
+        audience: "https://management.azure.com",
+    };
+    const AZURE_CHINA: CloudEndpoint = CloudEndpoint {
+        host: "https://management.chinacloudapi.cn",
+        audience: "https://management.chinacloudapi.cn",
+    };
+    const AZURE_GOVERNMENT: CloudEndpoint = CloudEndpoint {
+        host: "https://management.usgovcloudapi.net",
+        audience: "https://management.usgovcloudapi.net",
+    };
+}
+
 const ERROR_RESPONSE_CONTRACT: ErrorContract = ErrorContract {
     format: BodyFormat::Json,
     fields: ErrorFields {
@@ -114,12 +133,7 @@ struct Client {
 impl Client {
     fn new(credential: Arc<dyn TokenCredential>, options: Option<ClientOptions>) -> Result<Self> {
         let options = options.unwrap_or_default();
-        let core = ClientCore::new(
-            credential,
-            options,
-            "https://management.azure.com",
-            "https://management.azure.com",
-        )?;
+        let core = ClientCore::new::<ResourceManager>(credential, options)?;
         Ok(Self { core })
     }
 

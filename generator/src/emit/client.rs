@@ -89,18 +89,18 @@ pub fn client_rs(service: &Service) -> TokenStream {
         }
     });
     let client = ident(&service.client);
+    let endpoint = &service.endpoint;
+    let endpoint_type = ident(&endpoint.type_name);
     let client_doc = docs(&format!(
-        "Client for the {} management operations.\n\n{}\n\nCreate one per credential and reuse it: it holds the HTTP pipeline and the token cache.",
+        "Client for the {} management operations.\n\n{}\n\nIt is reached through [`{name}`](crate::endpoints::{name}): `{}` in the public cloud, another host in each sovereign cloud (see [`ClientOptions`] for how the cloud, endpoint and token audience are chosen).\n\nCreate one per credential and reuse it: it holds the HTTP pipeline and the token cache.",
         prose(&service.title),
-        prose(&service.docs)
+        prose(&service.docs),
+        endpoint.azure_public.host,
+        name = endpoint.type_name,
     ));
-    let host = &service.host;
-    let audience = &service.audience;
-    let audience_doc = format!(
-        " The token audience for [`Self::DEFAULT_ENDPOINT`]; the client requests the scope `{audience}/.default`."
-    );
     let new_doc = docs(&format!(
-        "Creates a client that authenticates with `credential`.\n\nWith no options it calls `{host}`. Set [`ClientOptions::endpoint`] for a sovereign cloud or a test server; the token audience then follows the endpoint unless [`ClientOptions::audience`] says otherwise.\n\n# Errors\n\nFails when the endpoint is not an `https` URL."
+        "Creates a client that authenticates with `credential`.\n\nWith no options it calls `{}` and asks for tokens of the scope `{}/.default`. Set `client_options.cloud` in [`ClientOptions`] for a sovereign or custom cloud, and [`ClientOptions::endpoint`] for a test server.\n\n# Errors\n\n[`ErrorKind::Configuration`](crate::ErrorKind::Configuration) when the endpoint is not an `https` URL, when a custom cloud gives no endpoint or token audience for this client, or when the default transport cannot be built.",
+        endpoint.azure_public.host, endpoint.azure_public.audience,
     ));
     let methods = service.operations.iter().map(|op| method(service, op));
     let options = service
@@ -122,6 +122,7 @@ pub fn client_rs(service: &Service) -> TokenStream {
         #pager_options
 
         use super::models::{#(#models),*};
+        use crate::endpoints;
         use crate::support::{#(#support),*};
 
         #client_doc
@@ -131,20 +132,10 @@ pub fn client_rs(service: &Service) -> TokenStream {
         }
 
         impl #client {
-            /// The endpoint used when [`ClientOptions::endpoint`] is not set.
-            pub const DEFAULT_ENDPOINT: &'static str = #host;
-
-            #[doc = #audience_doc]
-            pub const DEFAULT_AUDIENCE: &'static str = #audience;
-
             #new_doc
             pub fn new(credential: Arc<dyn TokenCredential>, options: Option<ClientOptions>) -> Result<Self> {
-                let core = ClientCore::new(
-                    credential,
-                    options.unwrap_or_default(),
-                    Self::DEFAULT_ENDPOINT,
-                    Self::DEFAULT_AUDIENCE,
-                )?;
+                let options = options.unwrap_or_default();
+                let core = ClientCore::new::<endpoints::#endpoint_type>(credential, options)?;
                 Ok(Self { core })
             }
 

@@ -35,8 +35,11 @@ pub fn lib_rs(ir: &Crate) -> EmittedFile {
     }
     text.push_str(
         "\n\nEach service module sits behind a cargo feature named like its folder in `specs/` \
-         (`service-bus`), all on by default: `default-features = false, features = [\"service-bus\"]` \
-         compiles one service only.\n\n# Retries\n\nThe HTTP pipeline retries throttling (429) and transient failures, POSTs included: a \
+         (`service-bus`), and `all-services` enables them all. The default features are \
+         `all-services` and the TLS backend `rustls-aws-lc`: \
+         `default-features = false, features = [\"service-bus\", \"rustls-aws-lc\"]` compiles one \
+         service only. [`ClientOptions`] describes the other TLS backends, `native-tls` and \
+         `rustls-ring`, which compile faster.\n\n# Retries\n\nThe HTTP pipeline retries throttling (429) and transient failures, POSTs included: a \
          retried key regeneration runs twice, and only the keys in the final response are valid. \
          Turn retries off through [`ClientOptions::client_options`].\n\n\
          # Secrets\n\nKeys and connection strings are `azure_core::credentials::Secret`: `Debug` never shows them, \
@@ -50,6 +53,15 @@ pub fn lib_rs(ir: &Crate) -> EmittedFile {
         quote! {
             #[rustfmt::skip]
             pub mod common;
+        }
+    });
+    let endpoints = ir.endpoints.as_ref().map(|e| {
+        if !sources.contains(&e.source) {
+            sources.push(e.source.clone());
+        }
+        quote! {
+            #[rustfmt::skip]
+            pub mod endpoints;
         }
     });
     let modules = ir.services.iter().map(|s| {
@@ -72,6 +84,7 @@ pub fn lib_rs(ir: &Crate) -> EmittedFile {
         pub use support::api::*;
 
         #common
+        #endpoints
         #(#modules)*
     };
     EmittedFile {

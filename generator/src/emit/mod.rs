@@ -3,13 +3,14 @@
 
 mod client;
 mod crate_root;
+mod endpoints;
 mod examples;
 mod models;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{CommonModule, Crate, Scope, Service, TypeRef};
+use crate::ir::{CommonModule, Crate, EndpointsModule, Scope, Service, TypeRef};
 
 /// One file to generate, before rendering.
 pub struct EmittedFile {
@@ -33,6 +34,7 @@ enum Kind<'a> {
     Lib(&'a Crate),
     ExamplesMain(&'a Crate),
     Common(&'a CommonModule),
+    Endpoints(&'a EndpointsModule),
     ServiceMod(&'a Service),
     Models(&'a Service),
     Client(&'a Service),
@@ -54,6 +56,10 @@ impl FileJob<'_> {
                 models::common_module(common),
                 std::slice::from_ref(&common.source),
             ),
+            Kind::Endpoints(endpoints) => file(
+                endpoints::endpoints_rs(endpoints),
+                std::slice::from_ref(&endpoints.source),
+            ),
             Kind::ServiceMod(service) => {
                 file(crate_root::service_mod_rs(service), &service.sources)
             }
@@ -74,6 +80,9 @@ pub fn jobs(ir: &Crate) -> Vec<FileJob<'_>> {
     }
     if let Some(common) = &ir.common {
         jobs.push(job("src/common.rs".into(), Kind::Common(common)));
+    }
+    if let Some(endpoints) = &ir.endpoints {
+        jobs.push(job("src/endpoints.rs".into(), Kind::Endpoints(endpoints)));
     }
     for service in &ir.services {
         let dir = format!("src/{}", service.module);

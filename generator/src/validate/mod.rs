@@ -17,6 +17,7 @@
 //! `operation`, a schema-level one from `schema`) or from the driver here.
 
 mod acknowledge;
+mod endpoints;
 mod example_bodies;
 mod examples;
 mod names;
@@ -60,7 +61,13 @@ pub fn validate(set: &SpecSet) -> Diagnostics {
         let root = FieldPath::root();
         cx.docs(&root.key("docs"), &common.spec.docs);
         cx.schemas();
+        cx.endpoint_sets(&common.spec.endpoints);
     }
+    let endpoint_sets: Vec<&str> = set
+        .common
+        .iter()
+        .flat_map(|common| common.spec.endpoints.keys().map(String::as_str))
+        .collect();
     // The one check across services, done first: which earlier folder gives the same module.
     let mut modules: BTreeMap<String, &str> = BTreeMap::new();
     let earlier: Vec<Option<&str>> = set
@@ -70,11 +77,15 @@ pub fn validate(set: &SpecSet) -> Diagnostics {
         .collect();
     // Services are otherwise checked independently: on every core, reported in folder order.
     let services: Vec<(&LoadedService, Option<&str>)> = set.services.iter().zip(earlier).collect();
+    let known = Known {
+        endpoint_sets: &endpoint_sets,
+        common_complete,
+    };
     let found = crate::parallel::map(&services, |(service, earlier)| {
         let prefix = format!("{}/", service.folder);
         let complete = common_complete && !set.unloaded.iter().any(|p| p.starts_with(&prefix));
         let mut out = Diagnostics::default();
-        validate_service(service, &resolver, complete, *earlier, &mut out);
+        validate_service(service, &resolver, complete, *earlier, &known, &mut out);
         out
     });
     for diagnostics in found {
@@ -84,11 +95,19 @@ pub fn validate(set: &SpecSet) -> Diagnostics {
     out
 }
 
+/// What a service is checked against besides schemas: the endpoint sets `common.yaml` defines,
+/// and whether it loaded (when it did not, a set named but not found may be there).
+struct Known<'a> {
+    endpoint_sets: &'a [&'a str],
+    common_complete: bool,
+}
+
 fn validate_service<'b>(
     service: &'b LoadedService,
     resolver: &Resolver<'b>,
     refs_complete: bool,
     same_module: Option<&str>,
+    known: &Known<'_>,
     out: &mut Diagnostics,
 ) {
     let manifest = &service.manifest;
@@ -102,6 +121,11 @@ fn validate_service<'b>(
     };
     cx.service_folder(&service.folder, same_module);
     cx.service_manifest(&manifest.spec);
+    cx.service_endpoint(
+        &manifest.spec.endpoint,
+        known.endpoint_sets,
+        known.common_complete,
+    );
     cx.schemas();
 
     // Names shared by the whole service module: models (from every file), the client, and each

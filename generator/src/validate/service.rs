@@ -1,9 +1,9 @@
 //! The service folder (it names the service's module) and `service.yaml`'s own fields: title,
-//! documentation, host and security scheme.
+//! documentation and security scheme (its `endpoint` is checked with the endpoint sets).
 
 use super::Cx;
-use super::syntax::{is_https_url, is_origin, kebab};
-use crate::load::ServiceFile;
+use super::syntax::{is_https_url, kebab};
+use crate::load::{ALL_SERVICES, ServiceFile};
 use crate::locate::FieldPath;
 use crate::names::snake;
 
@@ -29,7 +29,13 @@ impl Cx<'_, '_> {
             );
         }
         let module = snake(folder);
-        if folder == "common" || folder == "support" {
+        if folder == ALL_SERVICES {
+            self.error(
+                &root,
+                format!("service folder `{folder}` clashes with the crate's feature `{folder}`, which enables every service"),
+                Some("choose another folder name".into()),
+            );
+        } else if matches!(folder, "common" | "endpoints" | "support") {
             self.error(
                 &root,
                 format!("service folder `{folder}` clashes with the crate's own `{folder}` module"),
@@ -55,29 +61,12 @@ impl Cx<'_, '_> {
         let root = FieldPath::root();
         self.docs(&root.key("title"), &manifest.title);
         self.docs(&root.key("docs"), &manifest.docs);
-        if !is_origin(&manifest.host) {
-            self.error(
-                &root.key("host"),
-                format!("host `{}` is not an https origin", manifest.host),
-                Some("write the scheme and host only, e.g. `https://management.azure.com`".into()),
-            );
-        }
         let security = &manifest.security;
         if security.kind != "oauth2" {
             self.error(
                 &root.key("security").key("type"),
                 format!("security type `{}` is not supported", security.kind),
                 Some("the only supported type is `oauth2`".into()),
-            );
-        }
-        if !is_https_url(&security.audience) {
-            self.error(
-                &root.key("security").key("audience"),
-                format!("audience `{}` is not an https URL", security.audience),
-                Some(
-                    "the token scope is `{audience}/.default`, e.g. `https://management.azure.com`"
-                        .into(),
-                ),
             );
         }
         if !is_https_url(&security.authorization_url) {
