@@ -165,6 +165,70 @@ pub fn client_options_with_retry(server: &MockServer, retry: RetryOptions) -> Cl
     }
 }
 
+/// `azure_core` options for a client talking to `server` from a test whose tokio clock is
+/// paused (`#[tokio::test(start_paused = true)]`), with the given retry policy: the transport
+/// is [`PausedClockTransport`].
+pub fn paused_clock_client_options(server: &MockServer, retry: RetryOptions) -> ClientOptions {
+    ClientOptions {
+        transport: Some(Transport::new(Arc::new(PausedClockTransport::for_server(
+            server,
+        )))),
+        retry,
+        ..ClientOptions::default()
+    }
+}
+
+/// A [`LoopbackTransport`] for tests that pause tokio's clock.
+///
+/// A paused clock jumps to the next timer whenever the runtime has nothing to do, and an HTTP
+/// client waiting for a local server has nothing to do: `reqwest`'s 60 s read timeout would
+/// fire at once. This transport sends each request from a blocking task (tokio does not move
+/// a paused clock while one runs), on a runtime of its own that keeps real time, and reads the
+/// whole body there; so time stands still while a request is in flight, and moves only when
+/// the code under test sleeps.
+#[derive(Debug)]
+pub struct PausedClockTransport {
+    loopback: Arc<LoopbackTransport>,
+}
+
+impl PausedClockTransport {
+    /// Sends only to `server`.
+    pub fn for_server(server: &MockServer) -> Self {
+        Self {
+            loopback: Arc::new(LoopbackTransport::for_server(server)),
+        }
+    }
+}
+
+/// The real-time runtime every [`PausedClockTransport`] sends on.
+fn real_time() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a runtime for the test transport")
+    })
+}
+
+#[async_trait]
+impl HttpClient for PausedClockTransport {
+    async fn execute_request(&self, request: &Request) -> azure_core::Result<AsyncRawResponse> {
+        let loopback = self.loopback.clone();
+        let request = request.clone();
+        let send = async move {
+            let response = loopback.execute_request(&request).await?;
+            let (status, headers, body) = response.deconstruct();
+            let body = body.collect().await?;
+            Ok(AsyncRawResponse::from_bytes(status, headers, body))
+        };
+        tokio::task::spawn_blocking(move || real_time().block_on(send))
+            .await
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
+    }
+}
+
 /// `azure_core` options for a client talking to any loopback port (a hand-rolled server, or
 /// none at all), with the given retry policy. Prefer [`client_options_with_retry`] for a
 /// wiremock server: it also refuses every other port.
@@ -219,6 +283,41 @@ mod tests {
         // The pipeline caches the token.
         assert_eq!(credential.calls(), 1);
         assert_eq!(credential.scopes(), ["https://example.test/.default"]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_paused_clock_stands_still_while_a_request_is_in_flight() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_string("pong")
+                    .set_delay(std::time::Duration::from_millis(20)),
+            )
+            .mount(&server)
+            .await;
+        let pipeline = Pipeline::new(
+            None,
+            None,
+            paused_clock_client_options(&server, RetryOptions::none()),
+            Vec::new(),
+            Vec::new(),
+            None,
+        );
+        let url = Url::parse(&https_uri(&server)).unwrap();
+        let context = Context::new();
+        let started = tokio::time::Instant::now();
+        for _ in 0..3 {
+            let mut request = Request::new(url.clone(), Method::Get);
+            // With azure_core's own transport, the paused clock would jump to reqwest's read
+            // timeout (or to this sleep) while the server takes its 20 ms.
+            let status = tokio::select! {
+                response = pipeline.send(&context, &mut request, None) => response.unwrap().status(),
+                () = tokio::time::sleep(std::time::Duration::from_secs(3600)) => panic!("the clock moved"),
+            };
+            assert_eq!(status, 200);
+        }
+        assert_eq!(started.elapsed(), std::time::Duration::ZERO);
     }
 
     #[tokio::test]
