@@ -6,7 +6,9 @@
 //! `body` and `response` (encoding and decoding), `read_only`, `date_time` and `union` (how
 //! models meet the wire: read-only properties, dates, discriminated unions), `error` and
 //! `error_body` (the error type and reading error bodies), `lro` (long-running operations),
-//! `options` (client options). Test-only: `body_strategies`
+//! `options` (client options), `resource_id` (reading and writing resource IDs), `rotation`
+//! (the key rotation API: the trait generated code implements, and the protocols over it).
+//! Test-only: `body_strategies`
 //! (proptest strategies for the parser property tests), `shape_tests`.
 
 mod body;
@@ -20,7 +22,9 @@ mod options;
 mod params;
 mod path;
 mod read_only;
+mod resource_id;
 mod response;
+pub mod rotation;
 mod union;
 
 /// What users of the crate see; the crate root re-exports all of it.
@@ -28,6 +32,7 @@ pub mod api {
     pub use super::error::{Error, ErrorKind, Result, ServiceError, ServiceErrorDetail};
     pub use super::lro::{OperationStatus, Poller};
     pub use super::options::ClientOptions;
+    pub use super::resource_id::{IdProblem, ResourceIdError};
     pub use super::response::Response;
     pub use super::union::UnknownVariant;
 }
@@ -48,6 +53,7 @@ pub use self::{
     params::ParamSpec,
     path::PathPart,
     read_only::skip_read_only,
+    resource_id::{IdSegment, IdShape, id_from_parts, parse_id, write_id},
     response::{decode_empty, decode_json, decode_xml},
     union::Tagged,
 };
