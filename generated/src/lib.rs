@@ -22,6 +22,10 @@
 //! # Secrets
 //!
 //! Keys and connection strings are `azure_core::credentials::Secret`: `Debug` never shows them, and errors never quote a response body.
+//!
+//! # Key rotation
+//!
+//! [`rotation`] lists and regenerates the keys of every resource kind the specs declare rotatable, the same way for all: from a resource ID, with verification against the service's own listing and dual-key rotation.
 
 #![deny(missing_docs)]
 
@@ -32,6 +36,9 @@ pub use support::api::*;
 
 #[rustfmt::skip]
 pub mod common;
+
+#[rustfmt::skip]
+pub mod rotation;
 
 #[cfg(feature = "data-factory")]
 #[rustfmt::skip]

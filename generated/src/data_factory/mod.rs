@@ -18,3 +18,11 @@ pub use models::{
     CloudError, CloudErrorBody, IntegrationRuntimeAuthKeyName,
     IntegrationRuntimeAuthKeys, IntegrationRuntimeRegenerateKeyParameters,
 };
+
+mod ids;
+
+pub use ids::FactoryIntegrationRuntimeId;
+
+mod rotation;
+
+pub use rotation::IntegrationRuntimeKeys;

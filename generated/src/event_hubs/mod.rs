@@ -14,3 +14,11 @@ pub use client::{
 };
 
 pub use models::{AccessKeys, KeyType, RegenerateAccessKeyParameters};
+
+mod ids;
+
+pub use ids::NamespaceEventHubAuthorizationRuleId;
+
+mod rotation;
+
+pub use rotation::EventHubAuthorizationRuleKeys;

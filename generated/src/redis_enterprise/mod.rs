@@ -14,3 +14,11 @@ pub use client::{
 };
 
 pub use models::{AccessKeyType, AccessKeys, RegenerateKeyParameters};
+
+mod ids;
+
+pub use ids::ClusterDatabaseId;
+
+mod rotation;
+
+pub use rotation::DatabaseKeys;

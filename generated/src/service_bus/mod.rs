@@ -14,3 +14,11 @@ pub use client::{
 };
 
 pub use models::{AccessKeys, ErrorResponse, KeyType, RegenerateAccessKeyParameters};
+
+mod ids;
+
+pub use ids::NamespaceAuthorizationRuleId;
+
+mod rotation;
+
+pub use rotation::NamespaceAuthorizationRuleKeys;

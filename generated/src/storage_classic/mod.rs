@@ -17,3 +17,11 @@ pub use client::{
 pub use models::{
     KeyType, RegenerateKeys, ServiceManagementError, StorageService, StorageServiceKeys,
 };
+
+mod ids;
+
+pub use ids::{SubscriptionServiceId, ServiceId};
+
+mod rotation;
+
+pub use rotation::StorageAccountKeys;

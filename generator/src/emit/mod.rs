@@ -5,6 +5,8 @@ mod client;
 mod crate_root;
 mod examples;
 mod models;
+mod resource_ids;
+mod rotation;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -37,6 +39,9 @@ enum Kind<'a> {
     Models(&'a Service),
     Client(&'a Service),
     Examples(&'a Service),
+    ResourceIds(&'a Service),
+    ServiceRotation(&'a Service),
+    Rotation(&'a Crate),
 }
 
 impl FileJob<'_> {
@@ -60,6 +65,11 @@ impl FileJob<'_> {
             Kind::Models(service) => file(models::service_models(service), &service.sources),
             Kind::Client(service) => file(client::client_rs(service), &service.sources),
             Kind::Examples(service) => file(examples::examples_rs(service), &service.sources),
+            Kind::ResourceIds(service) => file(resource_ids::ids_rs(service), &service.sources),
+            Kind::ServiceRotation(service) => {
+                file(rotation::service_rotation_rs(service), &service.sources)
+            }
+            Kind::Rotation(ir) => rotation::rotation_rs(ir),
         }
     }
 }
@@ -75,11 +85,23 @@ pub fn jobs(ir: &Crate) -> Vec<FileJob<'_>> {
     if let Some(common) = &ir.common {
         jobs.push(job("src/common.rs".into(), Kind::Common(common)));
     }
+    if ir.services.iter().any(|s| !s.rotations.is_empty()) {
+        jobs.push(job("src/rotation.rs".into(), Kind::Rotation(ir)));
+    }
     for service in &ir.services {
         let dir = format!("src/{}", service.module);
         jobs.push(job(format!("{dir}/mod.rs"), Kind::ServiceMod(service)));
         jobs.push(job(format!("{dir}/models.rs"), Kind::Models(service)));
         jobs.push(job(format!("{dir}/client.rs"), Kind::Client(service)));
+        if !service.resource_ids.is_empty() {
+            jobs.push(job(format!("{dir}/ids.rs"), Kind::ResourceIds(service)));
+        }
+        if !service.rotations.is_empty() {
+            jobs.push(job(
+                format!("{dir}/rotation.rs"),
+                Kind::ServiceRotation(service),
+            ));
+        }
         if has_examples(service) {
             jobs.push(job(
                 format!("tests/examples/{}.rs", service.module),
