@@ -362,24 +362,27 @@ fn read_keys(kind: &RotationKind) -> TokenStream {
     quote! { Keys::new(#primary, #secondary) }
 }
 
-/// An `Option<Secret>` read along `steps` from `model`, cloned.
+/// An `Option<Secret>` read along `steps` from `model`, cloned: plain field access up to the
+/// first optional field, then through the options.
 fn read(steps: &[FieldStep]) -> TokenStream {
-    let Some((first, rest)) = steps.split_first() else {
-        return quote! { None };
+    let mut place = quote! { model };
+    let Some(first_optional) = steps.iter().position(|step| step.optional) else {
+        for step in steps {
+            let field = ident(&step.field);
+            place = quote! { #place.#field };
+        }
+        return quote! { Some(#place.clone()) };
     };
-    let field = ident(&first.field);
-    if rest.is_empty() {
-        return if first.optional {
-            quote! { model.#field.clone() }
-        } else {
-            quote! { Some(model.#field.clone()) }
-        };
+    for step in &steps[..first_optional] {
+        let field = ident(&step.field);
+        place = quote! { #place.#field };
     }
-    let mut expr = if first.optional {
-        quote! { model.#field.as_ref() }
-    } else {
-        quote! { Some(&model.#field) }
-    };
+    let field = ident(&steps[first_optional].field);
+    let rest = &steps[first_optional + 1..];
+    if rest.is_empty() {
+        return quote! { #place.#field.clone() };
+    }
+    let mut expr = quote! { #place.#field.as_ref() };
     for step in rest {
         let field = ident(&step.field);
         expr = if step.optional {
