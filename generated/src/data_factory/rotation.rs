@@ -12,12 +12,11 @@ use super::models::{
     IntegrationRuntimeAuthKeyName, IntegrationRuntimeAuthKeys,
     IntegrationRuntimeRegenerateKeyParameters,
 };
-use crate::rotation::{Keys, Progress, ResourceKind, RotatableKeys, Slot};
 use crate::support::{ClientOptions, Result};
 
 /// The keys of one Data Factory integration runtime. A self-hosted integration runtime of a Data Factory, with its two authentication keys.
 ///
-/// Lists them with [`DataFactoryClient::integration_runtimes_list_auth_keys`] and regenerates one with [`DataFactoryClient::integration_runtimes_regenerate_auth_key`] (`keyName`: `authKey1` for the primary slot, `authKey2` for the secondary). Implements [`RotatableKeys`], so every protocol of [`crate::rotation`] works on it; [`crate::rotation::target`] makes one from a resource ID.
+/// Lists them with [`DataFactoryClient::integration_runtimes_list_auth_keys`] and regenerates one with [`DataFactoryClient::integration_runtimes_regenerate_auth_key`] (`keyName`: `authKey1` for the primary slot, `authKey2` for the secondary). Implements [`RotatableKeys`](crate::rotation::RotatableKeys), so every protocol of [`crate::rotation`] works on it; [`crate::rotation::target`] makes one from a resource ID.
 #[derive(Clone, Debug)]
 pub struct IntegrationRuntimeKeys {
     client: DataFactoryClient,
@@ -26,7 +25,7 @@ pub struct IntegrationRuntimeKeys {
 
 impl IntegrationRuntimeKeys {
     /// This kind of resource, as [`crate::rotation::kinds`] lists it.
-    pub const KIND: &'static ResourceKind = &ResourceKind {
+    pub const KIND: &'static crate::rotation::ResourceKind = &crate::rotation::ResourceKind {
         name: "data-factory/integration-runtime",
         title: "Data Factory integration runtime",
         docs: "A self-hosted integration runtime of a Data Factory, with its two authentication keys.",
@@ -68,8 +67,8 @@ impl IntegrationRuntimeKeys {
     }
 
     /// The keys a listing returned.
-    fn keys(model: &IntegrationRuntimeAuthKeys) -> Keys {
-        Keys::new(
+    fn keys(model: &IntegrationRuntimeAuthKeys) -> crate::rotation::Keys {
+        crate::rotation::Keys::new(
             crate::rotation::AccessKey::from_parts(model.auth_key1.clone(), None),
             crate::rotation::AccessKey::from_parts(model.auth_key2.clone(), None),
         )
@@ -77,8 +76,8 @@ impl IntegrationRuntimeKeys {
 }
 
 #[async_trait]
-impl RotatableKeys for IntegrationRuntimeKeys {
-    fn kind(&self) -> &'static ResourceKind {
+impl crate::rotation::RotatableKeys for IntegrationRuntimeKeys {
+    fn kind(&self) -> &'static crate::rotation::ResourceKind {
         Self::KIND
     }
 
@@ -86,7 +85,7 @@ impl RotatableKeys for IntegrationRuntimeKeys {
         self.id.to_string()
     }
 
-    async fn list_keys(&self) -> Result<Keys> {
+    async fn list_keys(&self) -> Result<crate::rotation::Keys> {
         let id = &self.id;
         let response = self
             .client
@@ -103,15 +102,20 @@ impl RotatableKeys for IntegrationRuntimeKeys {
 
     async fn regenerate_key(
         &self,
-        slot: Slot,
-        _progress: &dyn Progress,
-    ) -> Result<Keys> {
+        slot: crate::rotation::Slot,
+        _progress: &dyn crate::rotation::Progress,
+    ) -> Result<crate::rotation::Keys> {
         let id = &self.id;
         let parameters = IntegrationRuntimeRegenerateKeyParameters {
             key_name: Some(
                 match slot {
-                    Slot::Primary => IntegrationRuntimeAuthKeyName::AuthKey1,
-                    Slot::Secondary => IntegrationRuntimeAuthKeyName::AuthKey2,
+                    crate::rotation::Slot::Primary => {
+                        IntegrationRuntimeAuthKeyName::AuthKey1
+                    }
+
+                    crate::rotation::Slot::Secondary => {
+                        IntegrationRuntimeAuthKeyName::AuthKey2
+                    }
                 },
             ),
         };

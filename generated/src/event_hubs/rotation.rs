@@ -9,12 +9,11 @@ use azure_core::credentials::TokenCredential;
 use super::client::EventHubsClient;
 use super::ids::NamespaceEventHubAuthorizationRuleId;
 use super::models::{AccessKeys, KeyType, RegenerateAccessKeyParameters};
-use crate::rotation::{Keys, Progress, ResourceKind, RotatableKeys, Slot};
 use crate::support::{ClientOptions, Result};
 
 /// The keys of one Event Hubs event hub authorization rule. A shared access policy (authorization rule) of an event hub: two keys, each with its connection string.
 ///
-/// Lists them with [`EventHubsClient::event_hubs_list_keys`] and regenerates one with [`EventHubsClient::event_hubs_regenerate_keys`] (`keyType`: `PrimaryKey` for the primary slot, `SecondaryKey` for the secondary). Implements [`RotatableKeys`], so every protocol of [`crate::rotation`] works on it; [`crate::rotation::target`] makes one from a resource ID.
+/// Lists them with [`EventHubsClient::event_hubs_list_keys`] and regenerates one with [`EventHubsClient::event_hubs_regenerate_keys`] (`keyType`: `PrimaryKey` for the primary slot, `SecondaryKey` for the secondary). Implements [`RotatableKeys`](crate::rotation::RotatableKeys), so every protocol of [`crate::rotation`] works on it; [`crate::rotation::target`] makes one from a resource ID.
 #[derive(Clone, Debug)]
 pub struct EventHubAuthorizationRuleKeys {
     client: EventHubsClient,
@@ -23,7 +22,7 @@ pub struct EventHubAuthorizationRuleKeys {
 
 impl EventHubAuthorizationRuleKeys {
     /// This kind of resource, as [`crate::rotation::kinds`] lists it.
-    pub const KIND: &'static ResourceKind = &ResourceKind {
+    pub const KIND: &'static crate::rotation::ResourceKind = &crate::rotation::ResourceKind {
         name: "event-hubs/event-hub-authorization-rule",
         title: "Event Hubs event hub authorization rule",
         docs: "A shared access policy (authorization rule) of an event hub: two keys, each with its connection string.",
@@ -68,8 +67,8 @@ impl EventHubAuthorizationRuleKeys {
     }
 
     /// The keys a listing returned.
-    fn keys(model: &AccessKeys) -> Keys {
-        Keys::new(
+    fn keys(model: &AccessKeys) -> crate::rotation::Keys {
+        crate::rotation::Keys::new(
             crate::rotation::AccessKey::from_parts(
                 model.primary_key.clone(),
                 model.primary_connection_string.clone(),
@@ -83,8 +82,8 @@ impl EventHubAuthorizationRuleKeys {
 }
 
 #[async_trait]
-impl RotatableKeys for EventHubAuthorizationRuleKeys {
-    fn kind(&self) -> &'static ResourceKind {
+impl crate::rotation::RotatableKeys for EventHubAuthorizationRuleKeys {
+    fn kind(&self) -> &'static crate::rotation::ResourceKind {
         Self::KIND
     }
 
@@ -92,7 +91,7 @@ impl RotatableKeys for EventHubAuthorizationRuleKeys {
         self.id.to_string()
     }
 
-    async fn list_keys(&self) -> Result<Keys> {
+    async fn list_keys(&self) -> Result<crate::rotation::Keys> {
         let id = &self.id;
         let response = self
             .client
@@ -110,14 +109,14 @@ impl RotatableKeys for EventHubAuthorizationRuleKeys {
 
     async fn regenerate_key(
         &self,
-        slot: Slot,
-        _progress: &dyn Progress,
-    ) -> Result<Keys> {
+        slot: crate::rotation::Slot,
+        _progress: &dyn crate::rotation::Progress,
+    ) -> Result<crate::rotation::Keys> {
         let id = &self.id;
         let parameters = RegenerateAccessKeyParameters {
             key_type: match slot {
-                Slot::Primary => KeyType::PrimaryKey,
-                Slot::Secondary => KeyType::SecondaryKey,
+                crate::rotation::Slot::Primary => KeyType::PrimaryKey,
+                crate::rotation::Slot::Secondary => KeyType::SecondaryKey,
             },
             key: None,
         };

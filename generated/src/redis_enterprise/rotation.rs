@@ -9,15 +9,14 @@ use azure_core::credentials::TokenCredential;
 use super::client::RedisEnterpriseClient;
 use super::ids::ClusterDatabaseId;
 use super::models::{AccessKeyType, AccessKeys, RegenerateKeyParameters};
-use crate::rotation::{Keys, Progress, ResourceKind, RotatableKeys, Slot};
 use crate::support::rotation::regeneration;
 use crate::support::{ClientOptions, Result};
 
 /// The keys of one Redis Enterprise database. A database of a Redis Enterprise cluster, with its two access keys.
 ///
-/// Lists them with [`RedisEnterpriseClient::databases_list_keys`] and regenerates one with [`RedisEnterpriseClient::databases_regenerate_key`] (`keyType`: `Primary` for the primary slot, `Secondary` for the secondary). Implements [`RotatableKeys`], so every protocol of [`crate::rotation`] works on it; [`crate::rotation::target`] makes one from a resource ID.
+/// Lists them with [`RedisEnterpriseClient::databases_list_keys`] and regenerates one with [`RedisEnterpriseClient::databases_regenerate_key`] (`keyType`: `Primary` for the primary slot, `Secondary` for the secondary). Implements [`RotatableKeys`](crate::rotation::RotatableKeys), so every protocol of [`crate::rotation`] works on it; [`crate::rotation::target`] makes one from a resource ID.
 ///
-/// Regeneration is long-running: [`RotatableKeys::regenerate_key`] awaits it, reporting each status as a progress event.
+/// Regeneration is long-running: [`regenerate_key`](crate::rotation::RotatableKeys::regenerate_key) awaits it, reporting each status as a progress event.
 #[derive(Clone, Debug)]
 pub struct DatabaseKeys {
     client: RedisEnterpriseClient,
@@ -26,7 +25,7 @@ pub struct DatabaseKeys {
 
 impl DatabaseKeys {
     /// This kind of resource, as [`crate::rotation::kinds`] lists it.
-    pub const KIND: &'static ResourceKind = &ResourceKind {
+    pub const KIND: &'static crate::rotation::ResourceKind = &crate::rotation::ResourceKind {
         name: "redis-enterprise/database",
         title: "Redis Enterprise database",
         docs: "A database of a Redis Enterprise cluster, with its two access keys.",
@@ -68,8 +67,8 @@ impl DatabaseKeys {
     }
 
     /// The keys a listing returned.
-    fn keys(model: &AccessKeys) -> Keys {
-        Keys::new(
+    fn keys(model: &AccessKeys) -> crate::rotation::Keys {
+        crate::rotation::Keys::new(
             crate::rotation::AccessKey::from_parts(model.primary_key.clone(), None),
             crate::rotation::AccessKey::from_parts(model.secondary_key.clone(), None),
         )
@@ -77,8 +76,8 @@ impl DatabaseKeys {
 }
 
 #[async_trait]
-impl RotatableKeys for DatabaseKeys {
-    fn kind(&self) -> &'static ResourceKind {
+impl crate::rotation::RotatableKeys for DatabaseKeys {
+    fn kind(&self) -> &'static crate::rotation::ResourceKind {
         Self::KIND
     }
 
@@ -86,7 +85,7 @@ impl RotatableKeys for DatabaseKeys {
         self.id.to_string()
     }
 
-    async fn list_keys(&self) -> Result<Keys> {
+    async fn list_keys(&self) -> Result<crate::rotation::Keys> {
         let id = &self.id;
         let response = self
             .client
@@ -101,12 +100,16 @@ impl RotatableKeys for DatabaseKeys {
         Ok(Self::keys(response.model()))
     }
 
-    async fn regenerate_key(&self, slot: Slot, progress: &dyn Progress) -> Result<Keys> {
+    async fn regenerate_key(
+        &self,
+        slot: crate::rotation::Slot,
+        progress: &dyn crate::rotation::Progress,
+    ) -> Result<crate::rotation::Keys> {
         let id = &self.id;
         let parameters = RegenerateKeyParameters {
             key_type: match slot {
-                Slot::Primary => AccessKeyType::Primary,
-                Slot::Secondary => AccessKeyType::Secondary,
+                crate::rotation::Slot::Primary => AccessKeyType::Primary,
+                crate::rotation::Slot::Secondary => AccessKeyType::Secondary,
             },
         };
 

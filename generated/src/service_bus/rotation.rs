@@ -9,12 +9,11 @@ use azure_core::credentials::TokenCredential;
 use super::client::ServiceBusClient;
 use super::ids::NamespaceAuthorizationRuleId;
 use super::models::{AccessKeys, KeyType, RegenerateAccessKeyParameters};
-use crate::rotation::{Keys, Progress, ResourceKind, RotatableKeys, Slot};
 use crate::support::{ClientOptions, Result};
 
 /// The keys of one Service Bus namespace authorization rule. A shared access policy (authorization rule) of a Service Bus namespace: two keys, each with its connection string.
 ///
-/// Lists them with [`ServiceBusClient::namespaces_list_keys`] and regenerates one with [`ServiceBusClient::namespaces_regenerate_keys`] (`keyType`: `PrimaryKey` for the primary slot, `SecondaryKey` for the secondary). Implements [`RotatableKeys`], so every protocol of [`crate::rotation`] works on it; [`crate::rotation::target`] makes one from a resource ID.
+/// Lists them with [`ServiceBusClient::namespaces_list_keys`] and regenerates one with [`ServiceBusClient::namespaces_regenerate_keys`] (`keyType`: `PrimaryKey` for the primary slot, `SecondaryKey` for the secondary). Implements [`RotatableKeys`](crate::rotation::RotatableKeys), so every protocol of [`crate::rotation`] works on it; [`crate::rotation::target`] makes one from a resource ID.
 #[derive(Clone, Debug)]
 pub struct NamespaceAuthorizationRuleKeys {
     client: ServiceBusClient,
@@ -23,7 +22,7 @@ pub struct NamespaceAuthorizationRuleKeys {
 
 impl NamespaceAuthorizationRuleKeys {
     /// This kind of resource, as [`crate::rotation::kinds`] lists it.
-    pub const KIND: &'static ResourceKind = &ResourceKind {
+    pub const KIND: &'static crate::rotation::ResourceKind = &crate::rotation::ResourceKind {
         name: "service-bus/namespace-authorization-rule",
         title: "Service Bus namespace authorization rule",
         docs: "A shared access policy (authorization rule) of a Service Bus namespace: two keys, each with its connection string.",
@@ -65,8 +64,8 @@ impl NamespaceAuthorizationRuleKeys {
     }
 
     /// The keys a listing returned.
-    fn keys(model: &AccessKeys) -> Keys {
-        Keys::new(
+    fn keys(model: &AccessKeys) -> crate::rotation::Keys {
+        crate::rotation::Keys::new(
             crate::rotation::AccessKey::from_parts(
                 model.primary_key.clone(),
                 model.primary_connection_string.clone(),
@@ -80,8 +79,8 @@ impl NamespaceAuthorizationRuleKeys {
 }
 
 #[async_trait]
-impl RotatableKeys for NamespaceAuthorizationRuleKeys {
-    fn kind(&self) -> &'static ResourceKind {
+impl crate::rotation::RotatableKeys for NamespaceAuthorizationRuleKeys {
+    fn kind(&self) -> &'static crate::rotation::ResourceKind {
         Self::KIND
     }
 
@@ -89,7 +88,7 @@ impl RotatableKeys for NamespaceAuthorizationRuleKeys {
         self.id.to_string()
     }
 
-    async fn list_keys(&self) -> Result<Keys> {
+    async fn list_keys(&self) -> Result<crate::rotation::Keys> {
         let id = &self.id;
         let response = self
             .client
@@ -106,14 +105,14 @@ impl RotatableKeys for NamespaceAuthorizationRuleKeys {
 
     async fn regenerate_key(
         &self,
-        slot: Slot,
-        _progress: &dyn Progress,
-    ) -> Result<Keys> {
+        slot: crate::rotation::Slot,
+        _progress: &dyn crate::rotation::Progress,
+    ) -> Result<crate::rotation::Keys> {
         let id = &self.id;
         let parameters = RegenerateAccessKeyParameters {
             key_type: match slot {
-                Slot::Primary => KeyType::PrimaryKey,
-                Slot::Secondary => KeyType::SecondaryKey,
+                crate::rotation::Slot::Primary => KeyType::PrimaryKey,
+                crate::rotation::Slot::Secondary => KeyType::SecondaryKey,
             },
             key: None,
         };

@@ -9,12 +9,11 @@ use azure_core::credentials::TokenCredential;
 use super::client::StorageClassicClient;
 use super::ids::{ServiceId, SubscriptionServiceId};
 use super::models::{KeyType, RegenerateKeys, StorageService};
-use crate::rotation::{Keys, Progress, ResourceKind, RotatableKeys, Slot};
 use crate::support::{ClientOptions, Result};
 
 /// The keys of one Storage (classic Service Management) storage account. A classic storage account, with its primary and secondary access keys.
 ///
-/// Lists them with [`StorageClassicClient::storage_services_get_keys`] and regenerates one with [`StorageClassicClient::storage_services_regenerate_keys`] (`KeyType`: `Primary` for the primary slot, `Secondary` for the secondary). Implements [`RotatableKeys`], so every protocol of [`crate::rotation`] works on it; [`crate::rotation::target`] makes one from a resource ID.
+/// Lists them with [`StorageClassicClient::storage_services_get_keys`] and regenerates one with [`StorageClassicClient::storage_services_regenerate_keys`] (`KeyType`: `Primary` for the primary slot, `Secondary` for the secondary). Implements [`RotatableKeys`](crate::rotation::RotatableKeys), so every protocol of [`crate::rotation`] works on it; [`crate::rotation::target`] makes one from a resource ID.
 #[derive(Clone, Debug)]
 pub struct StorageAccountKeys {
     client: StorageClassicClient,
@@ -24,7 +23,7 @@ pub struct StorageAccountKeys {
 
 impl StorageAccountKeys {
     /// This kind of resource, as [`crate::rotation::kinds`] lists it.
-    pub const KIND: &'static ResourceKind = &ResourceKind {
+    pub const KIND: &'static crate::rotation::ResourceKind = &crate::rotation::ResourceKind {
         name: "storage-classic/storage-account",
         title: "Storage (classic Service Management) storage account",
         docs: "A classic storage account, with its primary and secondary access keys.",
@@ -40,7 +39,7 @@ impl StorageAccountKeys {
         Self { client, id, arm_id: None }
     }
 
-    /// The keys of the resource its Azure Resource Manager ID names, through `client`; [`resource_id`](RotatableKeys::resource_id) gives that ID back.
+    /// The keys of the resource its Azure Resource Manager ID names, through `client`; [`resource_id`](crate::rotation::RotatableKeys::resource_id) gives that ID back.
     pub fn from_arm_id(client: StorageClassicClient, arm_id: ServiceId) -> Self {
         Self {
             client,
@@ -90,8 +89,8 @@ impl StorageAccountKeys {
     }
 
     /// The keys a listing returned.
-    fn keys(model: &StorageService) -> Keys {
-        Keys::new(
+    fn keys(model: &StorageService) -> crate::rotation::Keys {
+        crate::rotation::Keys::new(
             crate::rotation::AccessKey::from_parts(
                 model
                     .storage_service_keys
@@ -113,8 +112,8 @@ impl StorageAccountKeys {
 }
 
 #[async_trait]
-impl RotatableKeys for StorageAccountKeys {
-    fn kind(&self) -> &'static ResourceKind {
+impl crate::rotation::RotatableKeys for StorageAccountKeys {
+    fn kind(&self) -> &'static crate::rotation::ResourceKind {
         Self::KIND
     }
 
@@ -125,7 +124,7 @@ impl RotatableKeys for StorageAccountKeys {
         }
     }
 
-    async fn list_keys(&self) -> Result<Keys> {
+    async fn list_keys(&self) -> Result<crate::rotation::Keys> {
         let id = &self.id;
         let response = self
             .client
@@ -136,14 +135,14 @@ impl RotatableKeys for StorageAccountKeys {
 
     async fn regenerate_key(
         &self,
-        slot: Slot,
-        _progress: &dyn Progress,
-    ) -> Result<Keys> {
+        slot: crate::rotation::Slot,
+        _progress: &dyn crate::rotation::Progress,
+    ) -> Result<crate::rotation::Keys> {
         let id = &self.id;
         let parameters = RegenerateKeys {
             key_type: match slot {
-                Slot::Primary => KeyType::Primary,
-                Slot::Secondary => KeyType::Secondary,
+                crate::rotation::Slot::Primary => KeyType::Primary,
+                crate::rotation::Slot::Secondary => KeyType::Secondary,
             },
         };
 

@@ -62,10 +62,7 @@ pub fn parse_id<const N: usize>(
     let Some(path) = id.strip_prefix('/') else {
         return Err(error(IdProblem::NotAbsolute));
     };
-    let path = match path.strip_suffix('/') {
-        Some(trimmed) if !trimmed.is_empty() => trimmed,
-        _ => path,
-    };
+    let path = path.strip_suffix('/').unwrap_or(path);
     let parts: Vec<&str> = path.split('/').collect();
     let mut values = Vec::with_capacity(N);
     for (index, segment) in shape.segments.iter().enumerate() {
@@ -401,10 +398,14 @@ mod tests {
             message("primaryKey=c2VjcmV0"),
             format!("not a resource ID: it does not start with `/`; expected `{template}`")
         );
-        assert!(
-            message("/subscriptions/s/providers/Contoso.Things/things/ab/rules/r")
-                .ends_with("`thingName`: `ab` is 2 characters long; the minimum is 3"),
+        assert_eq!(
+            message("/subscriptions/s/providers/Contoso.Things/things/ab/rules/r"),
+            "`/subscriptions/s/providers/Contoso.Things/things/ab/rules/r` is not a valid `ThingRuleId`: `thingName`: `ab` is 2 characters long; the minimum is 3",
         );
+        let error = parse("/subscriptions/s/resourceGroups/rg").unwrap_err();
+        assert_eq!(error.id(), "/subscriptions/s/resourceGroups/rg");
+        assert_eq!(error.expected(), template);
+        assert!(!error.is_invalid_value());
         assert!(
             message("/subscriptions/s/providers/Contoso.Things/things/Abc/rules/r")
                 .ends_with("`thingName`: `Abc` does not match the pattern `^[a-z][a-z0-9-]*$`"),

@@ -60,7 +60,6 @@ pub fn service_rotation_rs(service: &Service) -> TokenStream {
         #client_imports
         use super::ids::{#(#ids),*};
         use super::models::{#(#models),*};
-        use crate::rotation::{Keys, Progress, ResourceKind, RotatableKeys, Slot};
         #long_running
         use crate::support::{ClientOptions, Result};
 
@@ -112,7 +111,7 @@ fn target(service: &Service, kind: &RotationKind) -> TokenStream {
     let mut text = format!(
         "The keys of one {title}. {kind_docs}\n\nLists them with [`{client}::{list}`] and regenerates one with \
          [`{client}::{regen}`] (`{selector}`: `{primary}` for the primary slot, `{secondary}` for the \
-         secondary). Implements [`RotatableKeys`], so every protocol of [`crate::rotation`] works on it; \
+         secondary). Implements [`RotatableKeys`](crate::rotation::RotatableKeys), so every protocol of [`crate::rotation`] works on it; \
          [`crate::rotation::target`] makes one from a resource ID.",
         client = service.client,
         list = list.method,
@@ -123,7 +122,8 @@ fn target(service: &Service, kind: &RotationKind) -> TokenStream {
     );
     if regenerate.long_running {
         text.push_str(
-            "\n\nRegeneration is long-running: [`RotatableKeys::regenerate_key`] awaits it, \
+            "\n\nRegeneration is long-running: \
+             [`regenerate_key`](crate::rotation::RotatableKeys::regenerate_key) awaits it, \
              reporting each status as a progress event.",
         );
     }
@@ -136,7 +136,7 @@ fn target(service: &Service, kind: &RotationKind) -> TokenStream {
     let from_arm = arm.as_ref().map(|arm| {
         let doc = docs(
             "The keys of the resource its Azure Resource Manager ID names, through `client`; \
-             [`resource_id`](RotatableKeys::resource_id) gives that ID back.",
+             [`resource_id`](crate::rotation::RotatableKeys::resource_id) gives that ID back.",
         );
         quote! {
             #doc
@@ -194,7 +194,7 @@ fn target(service: &Service, kind: &RotationKind) -> TokenStream {
         let body = read_keys(kind);
         Some(quote! {
             /// The keys a regeneration returned.
-            fn regenerated_keys(model: &#regenerate_result) -> Keys {
+            fn regenerated_keys(model: &#regenerate_result) -> crate::rotation::Keys {
                 #body
             }
         })
@@ -209,8 +209,8 @@ fn target(service: &Service, kind: &RotationKind) -> TokenStream {
     let (primary_value, secondary_value) = slot_values;
     let value = quote! {
         match slot {
-            Slot::Primary => #primary_value,
-            Slot::Secondary => #secondary_value,
+            crate::rotation::Slot::Primary => #primary_value,
+            crate::rotation::Slot::Secondary => #secondary_value,
         }
     };
     let value = if kind.body.selector_optional {
@@ -274,7 +274,7 @@ fn target(service: &Service, kind: &RotationKind) -> TokenStream {
 
         impl #name {
             /// This kind of resource, as [`crate::rotation::kinds`] lists it.
-            pub const KIND: &'static ResourceKind = &ResourceKind {
+            pub const KIND: &'static crate::rotation::ResourceKind = &crate::rotation::ResourceKind {
                 name: #kind_name,
                 title: #title,
                 docs: #kind_docs,
@@ -311,7 +311,7 @@ fn target(service: &Service, kind: &RotationKind) -> TokenStream {
             }
 
             /// The keys a listing returned.
-            fn keys(model: &#list_result) -> Keys {
+            fn keys(model: &#list_result) -> crate::rotation::Keys {
                 #read_list
             }
 
@@ -319,8 +319,8 @@ fn target(service: &Service, kind: &RotationKind) -> TokenStream {
         }
 
         #[async_trait]
-        impl RotatableKeys for #name {
-            fn kind(&self) -> &'static ResourceKind {
+        impl crate::rotation::RotatableKeys for #name {
+            fn kind(&self) -> &'static crate::rotation::ResourceKind {
                 Self::KIND
             }
 
@@ -328,13 +328,17 @@ fn target(service: &Service, kind: &RotationKind) -> TokenStream {
                 #resource_id
             }
 
-            async fn list_keys(&self) -> Result<Keys> {
+            async fn list_keys(&self) -> Result<crate::rotation::Keys> {
                 let id = &self.id;
                 let response = self.client.#list_method(#(#args,)* None).await?;
                 Ok(Self::keys(response.model()))
             }
 
-            async fn regenerate_key(&self, slot: Slot, #progress: &dyn Progress) -> Result<Keys> {
+            async fn regenerate_key(
+                &self,
+                slot: crate::rotation::Slot,
+                #progress: &dyn crate::rotation::Progress,
+            ) -> Result<crate::rotation::Keys> {
                 let id = &self.id;
                 let parameters = #body_ty {
                     #selector: #value,
@@ -359,7 +363,7 @@ fn read_keys(kind: &RotationKind) -> TokenStream {
         quote! { crate::rotation::AccessKey::from_parts(#key, #connection_string) }
     };
     let (primary, secondary) = (slot(&kind.primary), slot(&kind.secondary));
-    quote! { Keys::new(#primary, #secondary) }
+    quote! { crate::rotation::Keys::new(#primary, #secondary) }
 }
 
 /// An `Option<Secret>` read along `steps` from `model`, cloned: plain field access up to the

@@ -121,6 +121,23 @@ pub enum Step {
     Verify(Slot),
 }
 
+impl Step {
+    /// The slot the step works on.
+    pub fn slot(self) -> Slot {
+        match self {
+            Step::Regenerate(slot) | Step::Verify(slot) => slot,
+        }
+    }
+
+    /// `regenerate` or `verify`: stable, for scripts and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Regenerate(_) => "regenerate",
+            Step::Verify(_) => "verify",
+        }
+    }
+}
+
 impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -148,6 +165,17 @@ pub enum RotationErrorKind {
     },
     /// The service answered the regeneration without the slot's new key.
     NoKeyReturned,
+}
+
+impl RotationErrorKind {
+    /// `call-failed`, `not-confirmed` or `no-key-returned`: stable, for scripts and JSON.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RotationErrorKind::Call(_) => "call-failed",
+            RotationErrorKind::NotConfirmed { .. } => "not-confirmed",
+            RotationErrorKind::NoKeyReturned => "no-key-returned",
+        }
+    }
 }
 
 /// A rotation that stopped before it finished: where ([`step`](Self::step)), why

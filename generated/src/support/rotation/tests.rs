@@ -419,6 +419,11 @@ async fn a_failure_after_the_first_slot_says_what_each_slot_holds() {
         other => panic!("unexpected {other:?}"),
     }
     assert_eq!(
+        error.slot(Slot::Secondary).key().map(|k| k.key().secret()),
+        Some(fake.key(Slot::Secondary).as_str())
+    );
+    assert_eq!(error.slot(Slot::Primary).key(), None);
+    assert_eq!(
         error.error().and_then(Error::http_status),
         Some(StatusCode::Conflict)
     );
@@ -434,6 +439,11 @@ async fn a_failure_after_the_first_slot_says_what_each_slot_holds() {
     assert_hides_keys(&format!("{error} {error:?}"));
     assert_eq!(error.slot(Slot::Secondary).as_str(), "regenerated");
     assert_eq!(error.slot(Slot::Primary).as_str(), "unchanged");
+    assert_eq!(error.kind().as_str(), "call-failed");
+    assert_eq!(
+        (error.step().as_str(), error.step().slot()),
+        ("regenerate", Slot::Primary)
+    );
 }
 
 #[test]
@@ -498,6 +508,11 @@ async fn an_uncertain_regeneration_and_a_missing_key_are_reported_as_such() {
     .await
     .unwrap_err();
     assert!(matches!(error.kind(), RotationErrorKind::NoKeyReturned));
+    assert_eq!(error.kind().as_str(), "no-key-returned");
+    assert_eq!(
+        error.slot(Slot::Primary).as_str(),
+        "regenerated-value-unknown"
+    );
     assert_eq!(error.step(), Step::Regenerate(Slot::Primary));
     assert_eq!(
         error.slot(Slot::Primary),
@@ -595,6 +610,29 @@ fn events_read_as_progress_lines() {
     }
 }
 
+#[tokio::test(start_paused = true)]
+async fn any_closure_receives_the_events_and_long_pauses_are_kept() {
+    let seen = Mutex::new(Vec::new());
+    let progress = |event: Event| seen.lock().unwrap().push(event);
+    let fake = Fake::new();
+    let options = RotationOptions {
+        pause_between_slots: Duration::from_secs(3 * 24 * 3600),
+        ..RotationOptions::default()
+    };
+    let started = Instant::now();
+    let done = rotate_both(&fake, &options, &progress).await.unwrap();
+    assert_eq!(started.elapsed(), Duration::from_secs(3 * 24 * 3600));
+    let seen = seen.into_inner().unwrap();
+    assert_eq!(
+        seen.first(),
+        Some(&Event::Regenerating {
+            slot: Slot::Secondary
+        })
+    );
+    assert_eq!(seen.last(), Some(&Event::Done));
+    assert_eq!(done.secondary.listings, 1);
+}
+
 #[test]
 fn keys_never_print() {
     let keys = keys(&format!("{MARKER}-a"), &format!("{MARKER}-b"));
@@ -606,6 +644,14 @@ fn keys_never_print() {
         Some(format!("Endpoint=sb://x/;SharedAccessKey={MARKER}-a").as_str())
     );
     assert_eq!(AccessKey::from_parts(None, Some(Secret::new("x"))), None);
+    let only_key = AccessKey::from_parts(Some(Secret::new("k")), None).expect("a key");
+    assert_eq!(only_key.key().secret(), "k");
+    assert_eq!(only_key.connection_string(), None);
+    assert_eq!(
+        keys.secondary().map(|k| k.key().secret()),
+        Some(format!("{MARKER}-b").as_str())
+    );
+    assert_eq!(KIND.to_string(), "Fake thing");
 }
 
 // The entry point's dispatch, over two made-up kinds.
