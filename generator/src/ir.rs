@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 
 mod models;
+mod resource_ids;
+mod rotation;
 
 use crate::load::{
     CloudEndpointSpec, CommonFile, ExampleSpec, Loaded, LoadedService, OperationFile, PageableSpec,
@@ -20,6 +22,8 @@ pub use models::{
     ErrorContract, ErrorFieldPaths, Field, Model, ModelKind, Rules, Scope, Tag, TypeRef,
     UnionVariant, Variant, contract_constant,
 };
+pub use resource_ids::{IdField, IdSegment, IdType};
+pub use rotation::{BodyBuild, Call, FieldStep, RotationKind, SelectorValues, SlotFields};
 
 /// The whole generated crate.
 #[derive(Debug, Clone)]
@@ -107,6 +111,10 @@ pub struct Service {
     pub models: Vec<Model>,
     /// Operations in file order.
     pub operations: Vec<Operation>,
+    /// Resource ID types: one per resource path of the operations, and per `armResourceId`.
+    pub resource_ids: Vec<IdType>,
+    /// Kinds of resource whose keys rotate.
+    pub rotations: Vec<RotationKind>,
 }
 
 /// One operation: one client method.
@@ -389,6 +397,11 @@ pub fn build(set: &SpecSet) -> Crate {
         .as_ref()
         .map(|common| build_common(&resolver, common, &common_errors));
     mark_checked(common.as_mut(), &mut services);
+    // IDs read the built operations; rotation reads the IDs and the models, common's included.
+    for (service, loaded) in services.iter_mut().zip(&set.services) {
+        service.resource_ids = resource_ids::build(loaded, service);
+        service.rotations = rotation::build(loaded, service, common.as_ref());
+    }
     Crate {
         common,
         endpoints,
@@ -499,6 +512,8 @@ fn build_service(
         sources,
         models,
         operations,
+        resource_ids: Vec::new(),
+        rotations: Vec::new(),
     }
 }
 

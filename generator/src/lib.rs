@@ -2,7 +2,8 @@
 //! [`load`] -> [`validate`] -> [`ir`] -> [`emit`] -> [`render`] -> [`output`].
 //! A stage uses the stages before it, never one after it, and the modules beside the pipeline:
 //! [`resolve`] (what schema references, builtin types and content types mean) and
-//! [`xml_example`] serve validate and ir alike; [`manifest`] splices the generated block of the
+//! [`xml_example`] serve validate and ir alike, and so does [`resource_paths`] (resource ID
+//! types from path templates); [`manifest`] splices the generated block of the
 //! crate's `Cargo.toml` into the rendered [`render::Plan`], and output lets that hand-written
 //! file change only inside the block. [`diagnostics`], [`locate`], [`names`], [`patterns`] and
 //! [`parallel`] are plain helpers that depend on no stage.
@@ -21,6 +22,7 @@ pub mod parallel;
 pub mod patterns;
 pub mod render;
 pub mod resolve;
+pub mod resource_paths;
 pub mod validate;
 pub mod xml_example;
 

@@ -99,6 +99,9 @@ pub struct ServiceFile {
     /// Schemas shared by several operations of this service.
     #[serde(default)]
     pub schemas: IndexMap<String, SchemaSpec>,
+    /// The resources whose keys the generated crate rotates (see [`RotationSpec`]).
+    #[serde(default)]
+    pub rotation: Vec<RotationSpec>,
     /// Warnings this file keeps deliberately, each with its reason.
     #[serde(default)]
     pub acknowledge: Vec<AcknowledgeSpec>,
@@ -135,6 +138,53 @@ pub struct CloudEndpointSpec {
     pub host: String,
     /// The token audience; the scope requested is `{audience}/.default`.
     pub audience: String,
+}
+
+/// A kind of resource whose two keys can be listed and regenerated: which operations do it,
+/// which request value picks each key slot, and where each slot's key sits in the responses.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RotationSpec {
+    /// The kind's name, as a schema is named (`NamespaceAuthorizationRule`).
+    pub resource: String,
+    /// What the resource is.
+    pub docs: String,
+    /// The operation id that lists the keys.
+    pub list: String,
+    /// The operation id that regenerates one key.
+    pub regenerate: String,
+    /// The property of `regenerate`'s request body whose value names the slot (`keyType`).
+    pub selector: String,
+    /// The two slots.
+    pub slots: SlotsSpec,
+    /// For a resource outside Azure Resource Manager: the template of the ARM resource ID that
+    /// also addresses it (`/subscriptions/{subscriptionId}/.../{serviceName}`).
+    #[serde(default)]
+    pub arm_resource_id: Option<String>,
+}
+
+/// The primary and the secondary key slot.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SlotsSpec {
+    /// The key clients use first.
+    pub primary: SlotSpec,
+    /// The standby key.
+    pub secondary: SlotSpec,
+}
+
+/// One key slot under the service's own names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SlotSpec {
+    /// The selector's value that names this slot (`PrimaryKey`).
+    pub value: String,
+    /// Dotted path to the slot's key in the responses of `list` and `regenerate`
+    /// (`primaryKey`, `StorageServiceKeys.Primary`).
+    pub key: String,
+    /// Dotted path to the slot's connection string, where the service returns one.
+    #[serde(default)]
+    pub connection_string: Option<String>,
 }
 
 /// The security scheme, as the service documents it.

@@ -83,6 +83,12 @@ pub fn is_valid_ident(name: &str) -> bool {
     }
 }
 
+/// The type that implements rotation for the resource kind `resource` of a `rotation` entry
+/// (`NamespaceAuthorizationRule` -> `NamespaceAuthorizationRuleKeys`).
+pub fn rotation_target(resource: &str) -> String {
+    format!("{}Keys", camel(resource))
+}
+
 /// The name without a raw-identifier prefix, for building derived names (`r#type` -> `type`).
 pub fn bare(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)

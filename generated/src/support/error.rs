@@ -82,6 +82,9 @@ pub enum ErrorKind {
     Credential,
     /// The client was configured wrongly, for example with a non-https endpoint.
     Configuration(String),
+    /// A resource ID does not fit the resource it was given for, or any resource the caller
+    /// can use; nothing was sent.
+    ResourceId(super::resource_id::ResourceIdError),
 }
 
 impl Error {
@@ -225,6 +228,7 @@ impl fmt::Display for Error {
             ErrorKind::Configuration(message) => {
                 write!(f, "invalid client configuration: {message}")
             }
+            ErrorKind::ResourceId(error) => write!(f, "invalid resource ID: {error}"),
         }
     }
 }

@@ -7,9 +7,10 @@
 //! (encoding and decoding), `read_only`, `date_time` and `union` (how models meet the wire:
 //! read-only properties, dates, discriminated unions), `error` and `error_body` (the error
 //! type and reading error bodies), `lro` (long-running operations), `pager` (paged lists),
-//! `options` (client options), `tls` (what the TLS features need before a client is built).
-//! Test-only: `body_strategies` (proptest strategies for the parser property tests),
-//! `shape_tests`.
+//! `options` (client options), `resource_id` (reading and writing resource IDs), `rotation`
+//! (the key rotation API: the trait generated code implements, and the protocols over it),
+//! `tls` (what the TLS features need before a client is built). Test-only: `body_strategies`
+//! (proptest strategies for the parser property tests), `shape_tests`.
 
 mod body;
 mod check;
@@ -24,7 +25,9 @@ mod pager;
 mod params;
 mod path;
 mod read_only;
+mod resource_id;
 mod response;
+pub mod rotation;
 mod tls;
 mod union;
 pub mod xml_list;
@@ -36,6 +39,7 @@ pub mod api {
     pub use super::lro::{OperationStatus, Poller};
     pub use super::options::ClientOptions;
     pub use super::pager::{Page, PageIterator, Pager};
+    pub use super::resource_id::{IdProblem, ResourceIdError};
     pub use super::response::Response;
     pub use super::union::UnknownVariant;
 }
@@ -56,6 +60,7 @@ pub use self::{
     params::ParamSpec,
     path::PathPart,
     read_only::skip_read_only,
+    resource_id::{IdSegment, IdShape, id_from_parts, parse_id, write_id},
     response::{decode_empty, decode_json, decode_optional, decode_xml},
     union::Tagged,
 };

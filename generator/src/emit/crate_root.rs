@@ -45,6 +45,10 @@ pub fn lib_rs(ir: &Crate) -> EmittedFile {
          # Secrets\n\nKeys and connection strings are `azure_core::credentials::Secret`: `Debug` never shows them, \
          and errors never quote a response body.",
     );
+    let rotation = ir.services.iter().any(|s| !s.rotations.is_empty());
+    if rotation {
+        text.push_str(super::rotation::lib_line());
+    }
     let docs = inner_docs(&text);
     let mut sources: Vec<String> = Vec::new();
     // The generator lays these modules out; `rustfmt::skip` keeps `cargo fmt` from reflowing them.
@@ -75,6 +79,12 @@ pub fn lib_rs(ir: &Crate) -> EmittedFile {
         }
     });
     let modules: Vec<TokenStream> = modules.collect();
+    let rotation = rotation.then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod rotation;
+        }
+    });
     let tokens = quote! {
         #docs
         #![deny(missing_docs)]
@@ -85,6 +95,7 @@ pub fn lib_rs(ir: &Crate) -> EmittedFile {
 
         #common
         #endpoints
+        #rotation
         #(#modules)*
     };
     EmittedFile {
@@ -106,6 +117,20 @@ pub fn service_mod_rs(service: &Service) -> TokenStream {
     let mut models: Vec<&str> = service.models.iter().map(|m| m.name.as_str()).collect();
     models.sort_unstable();
     let models = models.into_iter().map(ident);
+    let ids = (!service.resource_ids.is_empty()).then(|| {
+        let names = service.resource_ids.iter().map(|id| ident(&id.name));
+        quote! {
+            mod ids;
+            pub use ids::{#(#names),*};
+        }
+    });
+    let rotation = (!service.rotations.is_empty()).then(|| {
+        let names = service.rotations.iter().map(|kind| ident(&kind.target));
+        quote! {
+            mod rotation;
+            pub use rotation::{#(#names),*};
+        }
+    });
     quote! {
         #docs
 
@@ -114,6 +139,8 @@ pub fn service_mod_rs(service: &Service) -> TokenStream {
 
         pub use client::{#client, #(#options),*};
         pub use models::{#(#models),*};
+        #ids
+        #rotation
     }
 }
 

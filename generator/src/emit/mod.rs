@@ -6,6 +6,8 @@ mod crate_root;
 mod endpoints;
 mod examples;
 mod models;
+mod resource_ids;
+mod rotation;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -39,6 +41,9 @@ enum Kind<'a> {
     Models(&'a Service),
     Client(&'a Service),
     Examples(&'a Service),
+    ResourceIds(&'a Service),
+    ServiceRotation(&'a Service),
+    Rotation(&'a Crate),
 }
 
 impl FileJob<'_> {
@@ -66,6 +71,11 @@ impl FileJob<'_> {
             Kind::Models(service) => file(models::service_models(service), &service.sources),
             Kind::Client(service) => file(client::client_rs(service), &service.sources),
             Kind::Examples(service) => file(examples::examples_rs(service), &service.sources),
+            Kind::ResourceIds(service) => file(resource_ids::ids_rs(service), &service.sources),
+            Kind::ServiceRotation(service) => {
+                file(rotation::service_rotation_rs(service), &service.sources)
+            }
+            Kind::Rotation(ir) => rotation::rotation_rs(ir),
         }
     }
 }
@@ -84,11 +94,23 @@ pub fn jobs(ir: &Crate) -> Vec<FileJob<'_>> {
     if let Some(endpoints) = &ir.endpoints {
         jobs.push(job("src/endpoints.rs".into(), Kind::Endpoints(endpoints)));
     }
+    if ir.services.iter().any(|s| !s.rotations.is_empty()) {
+        jobs.push(job("src/rotation.rs".into(), Kind::Rotation(ir)));
+    }
     for service in &ir.services {
         let dir = format!("src/{}", service.module);
         jobs.push(job(format!("{dir}/mod.rs"), Kind::ServiceMod(service)));
         jobs.push(job(format!("{dir}/models.rs"), Kind::Models(service)));
         jobs.push(job(format!("{dir}/client.rs"), Kind::Client(service)));
+        if !service.resource_ids.is_empty() {
+            jobs.push(job(format!("{dir}/ids.rs"), Kind::ResourceIds(service)));
+        }
+        if !service.rotations.is_empty() {
+            jobs.push(job(
+                format!("{dir}/rotation.rs"),
+                Kind::ServiceRotation(service),
+            ));
+        }
         if has_examples(service) {
             jobs.push(job(
                 format!("tests/examples/{}.rs", service.module),

@@ -27,6 +27,7 @@ mod parameters;
 mod properties;
 mod references;
 mod responses;
+mod rotation;
 mod schemas;
 mod service;
 mod syntax;
@@ -92,6 +93,7 @@ pub fn validate(set: &SpecSet) -> Diagnostics {
         out.extend(diagnostics);
     }
     references::cycles(set, &resolver, &mut out);
+    rotation::overlaps(set, &mut out);
     out
 }
 
@@ -138,6 +140,19 @@ fn validate_service<'b>(
         cx.operation(&op.spec);
     }
     paging::page_schemas(service, resolver, refs_complete, out);
+
+    // Resource ID types and rotation entries, which read every operation of the service.
+    let ids = crate::resource_paths::service_ids(service);
+    rotation::id_names(service, &ids, &names, out);
+    let mut cx = Cx {
+        file: &manifest.path,
+        text: &manifest.text,
+        home: Home::Service(&service.folder),
+        resolver,
+        out,
+        refs_complete,
+    };
+    cx.rotation(service, &names, &ids);
 }
 
 fn cx_for<'a, 'b>(

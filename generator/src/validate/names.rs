@@ -187,6 +187,11 @@ impl ServiceNames {
         }
     }
 
+    /// The file that defines the schema whose Rust name is `rust`, if any.
+    pub(super) fn schema_file(&self, rust: &str) -> Option<&str> {
+        self.types.get(rust).map(|(file, _)| file.as_str())
+    }
+
     /// Checks the names operation `op` gives: its method, its options struct, its file name
     /// and its example tests.
     pub(super) fn operation(&mut self, cx: &mut Cx<'_, '_>, op: &Loaded<OperationFile>) {
