@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, ident, prose, type_tokens};
+use super::{bounds_text, docs, ident, prose, type_tokens};
 use crate::ir::{
     Body, FinalState, Format, Location, Operation, Paging, Param, PathPiece, ResultBody, Returns,
     Scope, Service, TypeRef,
@@ -700,19 +700,14 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn characters(n: u64) -> &'static str {
-    if n == 1 { "character" } else { "characters" }
-}
-
 fn constraint_text(p: &Param) -> String {
     let c = &p.constraints;
     let mut rules = Vec::new();
-    match (c.min_length, c.max_length) {
-        (Some(min), Some(max)) => rules.push(format!("{min} to {max} characters")),
-        (Some(min), None) => rules.push(format!("at least {min} {}", characters(min))),
-        (None, Some(max)) => rules.push(format!("at most {max} {}", characters(max))),
-        (None, None) => {}
-    }
+    rules.extend(bounds_text(
+        c.min_length,
+        c.max_length,
+        ("character", "characters"),
+    ));
     if let Some(pattern) = &c.pattern {
         rules.push(format!("matching `{pattern}`"));
     }

@@ -213,6 +213,21 @@ fn escape_markdown(text: &str) -> String {
 }
 
 /// The tokens of a type as seen from `from` (a service module or `common`).
+/// A length bound in words (`3 to 50 characters`, `at least 1 item`), or `None` without one.
+pub(crate) fn bounds_text(
+    min: Option<u64>,
+    max: Option<u64>,
+    (one, many): (&str, &str),
+) -> Option<String> {
+    let unit = |n: u64| if n == 1 { one } else { many };
+    match (min, max) {
+        (Some(min), Some(max)) => Some(format!("{min} to {max} {}", unit(max))),
+        (Some(min), None) => Some(format!("at least {min} {}", unit(min))),
+        (None, Some(max)) => Some(format!("at most {max} {}", unit(max))),
+        (None, None) => None,
+    }
+}
+
 pub(crate) fn type_tokens(ty: &TypeRef, from_common: bool) -> TokenStream {
     match ty {
         TypeRef::String => quote! { String },
@@ -244,7 +259,33 @@ pub(crate) fn type_tokens(ty: &TypeRef, from_common: bool) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::sanitize;
+    use super::{bounds_text, sanitize};
+
+    #[test]
+    fn bounds_read_as_words_with_the_right_number() {
+        let chars = ("character", "characters");
+        assert_eq!(
+            bounds_text(Some(1), None, chars).unwrap(),
+            "at least 1 character"
+        );
+        assert_eq!(
+            bounds_text(Some(2), None, chars).unwrap(),
+            "at least 2 characters"
+        );
+        assert_eq!(
+            bounds_text(None, Some(1), ("item", "items")).unwrap(),
+            "at most 1 item"
+        );
+        assert_eq!(
+            bounds_text(Some(0), Some(1), chars).unwrap(),
+            "0 to 1 character"
+        );
+        assert_eq!(
+            bounds_text(Some(3), Some(50), chars).unwrap(),
+            "3 to 50 characters"
+        );
+        assert_eq!(bounds_text(None, None, chars), None);
+    }
 
     #[test]
     fn makes_web_prose_safe_for_rustdoc() {

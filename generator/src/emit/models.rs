@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, ident, inner_docs, prose, type_tokens};
+use super::{bounds_text, docs, ident, inner_docs, prose, type_tokens};
 use crate::ir::{
     CommonModule, ErrorContract, ErrorFieldPaths, Field, Format, Model, ModelKind, Rules, Service,
     Tag, TypeRef, UnionVariant, Variant,
@@ -309,12 +309,11 @@ fn field_docs(f: &Field) -> String {
 
 fn rules_text(r: &Rules) -> Option<String> {
     let mut parts = Vec::new();
-    match (r.min_length, r.max_length) {
-        (Some(min), Some(max)) => parts.push(format!("{min} to {max} characters")),
-        (Some(min), None) => parts.push(format!("at least {min} characters")),
-        (None, Some(max)) => parts.push(format!("at most {max} characters")),
-        (None, None) => {}
-    }
+    parts.extend(bounds_text(
+        r.min_length,
+        r.max_length,
+        ("character", "characters"),
+    ));
     if let Some(pattern) = &r.pattern {
         parts.push(format!("matching `{pattern}`"));
     }
@@ -324,13 +323,7 @@ fn rules_text(r: &Rules) -> Option<String> {
         (None, Some(max)) => parts.push(format!("at most {max}")),
         (None, None) => {}
     }
-    let items = |n: u64| if n == 1 { "item" } else { "items" };
-    match (r.min_items, r.max_items) {
-        (Some(min), Some(max)) => parts.push(format!("{min} to {max} {}", items(max))),
-        (Some(min), None) => parts.push(format!("at least {min} {}", items(min))),
-        (None, Some(max)) => parts.push(format!("at most {max} {}", items(max))),
-        (None, None) => {}
-    }
+    parts.extend(bounds_text(r.min_items, r.max_items, ("item", "items")));
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
