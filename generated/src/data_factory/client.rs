@@ -15,7 +15,7 @@ use super::models::{
 use crate::endpoints;
 use crate::support::{
     ClientCore, ClientOptions, ParamSpec, PathPart, Response, Result, decode_json,
-    set_json_body,
+    decode_optional, set_json_body,
 };
 
 /// Client for the Data Factory management operations.
@@ -66,7 +66,7 @@ impl DataFactoryClient {
     ///
     /// # Returns
     ///
-    /// The response (status 200) with its decoded body.
+    /// The response (status 200 or 304): its model is `Some` with the decoded body for status 200, and `None` for the others, which have no body.
     ///
     /// # Errors
     ///
@@ -78,7 +78,7 @@ impl DataFactoryClient {
         factory_name: &str,
         integration_runtime_name: &str,
         options: Option<IntegrationRuntimesGetOptions<'_>>,
-    ) -> Result<Response<IntegrationRuntimeResource>> {
+    ) -> Result<Response<Option<IntegrationRuntimeResource>>> {
         static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
         static RESOURCE_GROUP_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new("^[-\\w\\._\\(\\)]+$")
@@ -147,11 +147,11 @@ impl DataFactoryClient {
             .send(
                 &options.method_options.context,
                 &mut request,
-                &[200],
+                &[200, 304],
                 &CLOUD_ERROR_CONTRACT,
             )
             .await?;
-        decode_json(response)
+        decode_optional(response, &[200], decode_json)
     }
 
     /// Retrieves the authentication keys for an integration runtime.

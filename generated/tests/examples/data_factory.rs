@@ -13,9 +13,54 @@ use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Example `IntegrationRuntimes_Get` of `IntegrationRuntimes_Get`.
+///
+/// Each documented status in turn: 304, 200.
 #[tokio::test]
 async fn integration_runtimes_get() {
     let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(
+            path(
+                "/subscriptions/12345678-1234-1234-1234-12345678abc/resourceGroups/exampleResourceGroup/providers/Microsoft.DataFactory/factories/exampleFactoryName/integrationRuntimes/exampleIntegrationRuntime",
+            ),
+        )
+        .and(query_param("api-version", "2018-06-01"))
+        .and(header("authorization", "Bearer fake-token"))
+        .and(header("if-none-match", "15003c4f-0000-0200-0000-5cbe090b0000"))
+        .respond_with(ResponseTemplate::new(304))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let options = ClientOptions {
+        client_options: testkit::client_options(&server),
+        endpoint: Some(testkit::https_uri(&server)),
+        ..ClientOptions::default()
+    };
+
+    let client = DataFactoryClient::new(testkit::FakeCredential::new(), Some(options))
+        .expect("the test endpoint is valid");
+    let response = client
+        .integration_runtimes_get(
+            "12345678-1234-1234-1234-12345678abc",
+            "exampleResourceGroup",
+            "exampleFactoryName",
+            "exampleIntegrationRuntime",
+            Some(IntegrationRuntimesGetOptions {
+                if_none_match: Some("15003c4f-0000-0200-0000-5cbe090b0000".to_string()),
+                ..IntegrationRuntimesGetOptions::default()
+            }),
+        )
+        .await
+        .expect("the documented response parses");
+    assert_eq!(response.status(), 304);
+    assert!(response.model().is_none(), "the documented status has no body");
+    let requests = server.received_requests().await.expect("requests are recorded");
+    assert_eq!(requests.len(), 1, "exactly one request is sent");
+    assert_eq!(
+        requests[0].url.query(), Some("api-version=2018-06-01"),
+        "the query holds exactly the documented pairs"
+    );
+    server.reset().await;
     Mock::given(method("GET"))
         .and(
             path(
@@ -52,14 +97,6 @@ async fn integration_runtimes_get() {
         .expect(1)
         .mount(&server)
         .await;
-    let options = ClientOptions {
-        client_options: testkit::client_options(&server),
-        endpoint: Some(testkit::https_uri(&server)),
-        ..ClientOptions::default()
-    };
-
-    let client = DataFactoryClient::new(testkit::FakeCredential::new(), Some(options))
-        .expect("the test endpoint is valid");
     let response = client
         .integration_runtimes_get(
             "12345678-1234-1234-1234-12345678abc",
@@ -75,7 +112,8 @@ async fn integration_runtimes_get() {
         .expect("the documented response parses");
     assert_eq!(response.status(), 200);
     assert_eq!(
-        serde_json::to_value(response.model()).expect("the model serializes"),
+        serde_json::to_value(response.model().as_ref()
+        .expect("the documented status has a body")).expect("the model serializes"),
         json(r#"{
   "etag": "15003c4f-0000-0200-0000-5cbe090b0000",
   "id": "/subscriptions/12345678-1234-1234-1234-12345678abc/resourceGroups/exampleResourceGroup/providers/Microsoft.DataFactory/factories/exampleFactoryName/integrationruntimes/exampleIntegrationRuntime",
