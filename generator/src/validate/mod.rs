@@ -31,6 +31,7 @@ mod rotation;
 mod schemas;
 mod service;
 mod syntax;
+mod xml_bodies;
 
 use std::collections::BTreeMap;
 

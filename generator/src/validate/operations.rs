@@ -89,7 +89,7 @@ impl Cx<'_, '_> {
         }
         self.responses(op);
         self.paging(op);
-        self.xml_names(op);
+        self.xml_bodies(op);
         for (name, example) in &op.examples {
             self.example(op, name, example);
         }

@@ -1,15 +1,12 @@
 //! Responses: status codes, content types, headers, the error contract under `default`, one
-//! result type across the success statuses, the long-running rules, and the XML element names
-//! an XML body's schemas give.
-
-use std::collections::BTreeSet;
+//! result type across the success statuses, and the long-running rules.
 
 use super::Cx;
-use super::syntax::{is_header_name, is_xml_name};
+use super::syntax::is_header_name;
 use crate::diagnostics::suggest;
 use crate::load::OperationFile;
 use crate::locate::FieldPath;
-use crate::resolve::{BUILTIN_TYPES, Format};
+use crate::resolve::Format;
 
 const FINAL_STATES: &[&str] = &["azure-async-operation", "location", "original-uri"];
 
@@ -190,54 +187,6 @@ impl Cx<'_, '_> {
                     Some("use one content type for every success body".into()),
                 ),
                 Some(_) => {}
-            }
-        }
-    }
-
-    /// The property names of every schema an XML body reaches become element names. A problem is
-    /// reported at the body's schema reference, naming the schema and property.
-    pub(super) fn xml_names(&mut self, op: &OperationFile) {
-        let root = FieldPath::root();
-        let mut bodies: Vec<(FieldPath, &str)> = Vec::new();
-        if let Some(body) = &op.request_body
-            && Format::from_content_type(&body.content_type) == Some(Format::Xml)
-        {
-            bodies.push((root.key("requestBody").key("schema"), &body.schema));
-        }
-        for (status, response) in &op.responses {
-            if response
-                .content_type
-                .as_deref()
-                .and_then(Format::from_content_type)
-                == Some(Format::Xml)
-                && let Some(schema) = &response.schema
-            {
-                bodies.push((root.key("responses").key(status).key("schema"), schema));
-            }
-        }
-        let mut reported: BTreeSet<(&str, &str)> = BTreeSet::new();
-        for (at, body) in bodies {
-            let mut pending: Vec<&str> = vec![body];
-            let mut seen: BTreeSet<&str> = BTreeSet::new();
-            while let Some(name) = pending.pop() {
-                if !seen.insert(name) {
-                    continue;
-                }
-                let Some(schema) = self.resolver.schema(self.home, name) else {
-                    continue;
-                };
-                for (wire, prop) in schema.properties.iter().flatten() {
-                    if !is_xml_name(wire) && reported.insert((name, wire)) {
-                        self.error(
-                            &at,
-                            format!("property `{wire}` of `{name}` is sent as an XML element, but `{wire}` is not an XML element name"),
-                            Some("an XML name starts with a letter or `_` and holds letters, digits, `_`, `-` and `.`".into()),
-                        );
-                    }
-                    if !BUILTIN_TYPES.contains(&prop.kind.as_str()) {
-                        pending.push(&prop.kind);
-                    }
-                }
             }
         }
     }
