@@ -597,11 +597,12 @@ responses:
 /// it holds up to five copies of that service's operations followed by the [`SHAPES`] (one
 /// operation each for `n <= 5`, so `n = 5` has the real shape). Copy `g` (a global index)
 /// renames the operation id
-/// (`Namespaces_RegenerateKeys` -> `NamespacesG{g}_RegenerateKeys`), appends `G{g}` to the
-/// path's last segment, and appends `G{g}` to every schema the operation file defines, rewriting
-/// each reference to it (`schema`, `type`, `items`, `additionalProperties`, `allOf`, a union's
-/// `mapping`). An XML root keeps its element name. The
-/// shared `common.yaml` is copied as it is.
+/// (`Namespaces_RegenerateKeys` -> `NamespacesG{g}_RegenerateKeys`), appends `S{s}` to the
+/// path's provider namespace (see `service_path`) and `G{g}` to its last segment, and appends
+/// `G{g}` to every schema the operation file defines, rewriting each reference to it (`schema`,
+/// `type`, `items`, `additionalProperties`, `allOf`, a union's `mapping`). An XML root keeps its element name. A `rotation` entry of a service names the
+/// first copies of its operations, or goes when they are not both in the service. The shared
+/// `common.yaml` is copied as it is.
 pub fn synthesize(real: &Path, out: &Path, n: usize) -> std::io::Result<()> {
     let templates = templates(real)?;
     assert!(
@@ -627,19 +628,27 @@ pub fn synthesize(real: &Path, out: &Path, n: usize) -> std::io::Result<()> {
         if let Some(Value::String(title)) = manifest.get_mut("title") {
             title.push_str(&format!(" {s:04}"));
         }
-        write_yaml(&dir.join(generator::load::SERVICE_FILE), &manifest)?;
+        // Each original operation id, and the id of its first copy in this service.
+        let mut copies: BTreeMap<String, String> = BTreeMap::new();
         let mut in_service = 0;
         'fill: while in_service < per_service && g < n {
             for (stem, operation) in &template.operations {
                 if in_service == per_service || g == n {
                     break 'fill;
                 }
-                let varied = vary(operation, g);
+                let varied = vary(operation, g, s);
+                if let (Some(Value::String(id)), Some(Value::String(copy))) =
+                    (operation.get("operationId"), varied.get("operationId"))
+                {
+                    copies.entry(id.clone()).or_insert_with(|| copy.clone());
+                }
                 write_yaml(&dir.join(format!("{stem}-{g:05}.yaml")), &varied)?;
                 in_service += 1;
                 g += 1;
             }
         }
+        point_rotation_at_copies(&mut manifest, &copies, s);
+        write_yaml(&dir.join(generator::load::SERVICE_FILE), &manifest)?;
         s += 1;
     }
     Ok(())
@@ -690,8 +699,62 @@ fn templates(real: &Path) -> std::io::Result<Vec<Template>> {
     Ok(templates)
 }
 
+/// Points each `rotation` entry of a service copy at the first copies of its list and
+/// regenerate operations; an entry whose operations were not both copied into this service
+/// (a small set holds one operation per service) is dropped.
+fn point_rotation_at_copies(manifest: &mut Value, copies: &BTreeMap<String, String>, s: usize) {
+    let Some(Value::Sequence(entries)) = manifest.get_mut("rotation") else {
+        return;
+    };
+    for entry in entries.iter_mut() {
+        if let Some(Value::String(template)) = entry.get_mut("armResourceId") {
+            *template = service_path(template, s);
+        }
+    }
+    entries.retain_mut(|entry| {
+        ["list", "regenerate"]
+            .iter()
+            .all(|key| match entry.get_mut(*key) {
+                Some(Value::String(id)) => match copies.get(id.as_str()) {
+                    Some(copy) => {
+                        *id = copy.clone();
+                        true
+                    }
+                    None => false,
+                },
+                _ => false,
+            })
+    });
+    if entries.is_empty()
+        && let Value::Mapping(map) = manifest
+    {
+        map.remove("rotation");
+    }
+}
+
+/// `path` of service copy `s`: its first literal segment after the ARM scaffolding
+/// (`subscriptions`, `resourceGroups`, `providers` and their values), the provider namespace or
+/// classic `services`, gets `S{s}`, so that the resources of two copies never share an ID shape.
+fn service_path(path: &str, s: usize) -> String {
+    let mut done = false;
+    path.split('/')
+        .map(|segment| {
+            let scaffolding = segment.is_empty()
+                || segment.starts_with('{')
+                || matches!(segment, "subscriptions" | "resourceGroups" | "providers");
+            if done || scaffolding {
+                segment.to_owned()
+            } else {
+                done = true;
+                format!("{segment}S{s}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Copy `g` of one operation spec; see [`synthesize`].
-fn vary(operation: &Value, g: usize) -> Value {
+fn vary(operation: &Value, g: usize, s: usize) -> Value {
     let mut op = operation.clone();
     let suffix = format!("G{g}");
     if let Some(Value::String(id)) = op.get_mut("operationId") {
@@ -701,6 +764,7 @@ fn vary(operation: &Value, g: usize) -> Value {
         };
     }
     if let Some(Value::String(path)) = op.get_mut("path") {
+        *path = service_path(path, s);
         path.push_str(&suffix);
     }
     let mut renames: BTreeMap<String, String> = BTreeMap::new();
