@@ -6,7 +6,8 @@
 # docs/mutants.md.
 #
 #   scripts/mutants.sh                       every mutant (hours on a 2-core machine)
-#   scripts/mutants.sh -f lro.rs             one file's mutants (a glob under generated/src/support/)
+#   scripts/mutants.sh -f lro.rs             one file's mutants (a glob under generated/src/support/,
+#                                            rotation/protocol.rs say)
 #   scripts/mutants.sh -f lro.rs -- --re sleep   more cargo-mutants arguments after --
 #   scripts/mutants.sh --list                list the mutants, run nothing
 #
@@ -45,7 +46,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#FILES[@]} -gt 0 ] || FILES=("$SUPPORT/*.rs")
+# Every file of the runtime, the rotation module's included.
+[ ${#FILES[@]} -gt 0 ] || FILES=("$SUPPORT/*.rs" "$SUPPORT/rotation/*.rs")
 
 command -v cargo-mutants >/dev/null || {
   echo "cargo-mutants is not installed: cargo install cargo-mutants --locked" >&2
@@ -62,6 +64,7 @@ ARGS=(
   --output target/mutants
   # The test-only files: helpers of the tests, not runtime.
   --exclude "$SUPPORT/*_tests.rs"
+  --exclude "$SUPPORT/rotation/tests.rs"
   --exclude "$SUPPORT/body_strategies.rs"
 )
 for file in "${FILES[@]}"; do ARGS+=(--file "$file"); done
