@@ -103,6 +103,9 @@ pub struct Service {
     pub title: String,
     /// Module and client documentation.
     pub docs: String,
+    /// The resource provider namespace (`Microsoft.ServiceBus`): the `az.namespace` of the
+    /// client's spans.
+    pub namespace: String,
     /// The endpoint set the client is reached through.
     pub endpoint: EndpointSet,
     /// Every spec file of the service, for the generated header.
@@ -126,6 +129,10 @@ pub struct Operation {
     pub id: String,
     /// Method name (`namespaces_regenerate_keys`).
     pub method_name: String,
+    /// The name of the call's tracing span, as the Azure SDK names them from the operation id:
+    /// the provider namespace, the operation group and the operation in lower camel case
+    /// (`Microsoft.ServiceBus.Namespaces.regenerateKeys`).
+    pub span_name: String,
     /// Options struct name (`NamespacesRegenerateKeysOptions`).
     pub options_name: String,
     /// Page title.
@@ -470,7 +477,7 @@ fn build_service(
     let operations: Vec<Operation> = service
         .operations
         .iter()
-        .map(|op| build_operation(resolver, folder, op))
+        .map(|op| build_operation(resolver, folder, &service.manifest.spec.namespace, op))
         .collect();
     // An error schema gets its contract constant in the module that defines it, once.
     let mut local_errors: Vec<(String, Format)> = Vec::new();
@@ -504,6 +511,7 @@ fn build_service(
         client: format!("{}Client", camel(folder)),
         title: manifest.title.clone(),
         docs: manifest.docs.clone(),
+        namespace: manifest.namespace.clone(),
         endpoint: endpoint_sets
             .iter()
             .find(|set| set.type_name == camel(&manifest.endpoint))
@@ -658,7 +666,33 @@ fn mark_checked(common: Option<&mut CommonModule>, services: &mut [Service]) {
     }
 }
 
-fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationFile>) -> Operation {
+/// `Microsoft.ServiceBus` and `Namespaces_RegenerateKeys` give
+/// `Microsoft.ServiceBus.Namespaces.regenerateKeys`; an id without a group gives
+/// `Microsoft.ServiceBus.regenerateKeys`.
+fn span_name(namespace: &str, operation_id: &str) -> String {
+    let (group, operation) = match operation_id.split_once('_') {
+        Some((group, operation)) => (Some(group), operation),
+        None => (None, operation_id),
+    };
+    let mut chars = operation.chars();
+    let operation: String = chars
+        .next()
+        .map(|first| first.to_ascii_lowercase())
+        .into_iter()
+        .chain(chars)
+        .collect();
+    match group {
+        Some(group) => format!("{namespace}.{group}.{operation}"),
+        None => format!("{namespace}.{operation}"),
+    }
+}
+
+fn build_operation(
+    resolver: &Resolver,
+    folder: &str,
+    namespace: &str,
+    loaded: &Loaded<OperationFile>,
+) -> Operation {
     let op = &loaded.spec;
     let home = Home::Operation(folder, loaded.path.as_str());
     // Validation has resolved every reference.
@@ -787,6 +821,7 @@ fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationF
         id: op.operation_id.clone(),
         options_name: format!("{}Options", camel(&op.operation_id)),
         method_name,
+        span_name: span_name(namespace, &op.operation_id),
         summary: op.summary.clone(),
         docs: op.docs.clone(),
         http_method: op.method.to_uppercase(),
@@ -992,4 +1027,25 @@ fn example_body(
         xml,
         text,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::span_name;
+
+    #[test]
+    fn spans_are_named_like_the_azure_sdk_names_them() {
+        assert_eq!(
+            span_name("Microsoft.ServiceBus", "Namespaces_RegenerateKeys"),
+            "Microsoft.ServiceBus.Namespaces.regenerateKeys"
+        );
+        assert_eq!(
+            span_name("Microsoft.Cache", "Databases_Get"),
+            "Microsoft.Cache.Databases.get"
+        );
+        assert_eq!(
+            span_name("Contoso.Widgets", "CheckNameAvailability"),
+            "Contoso.Widgets.checkNameAvailability"
+        );
+    }
 }
