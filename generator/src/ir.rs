@@ -194,6 +194,8 @@ pub struct ResultBody {
     pub format: Format,
     /// For XML: the root element the body must have.
     pub xml_root: Option<String>,
+    /// For XML: the root element's namespace.
+    pub xml_namespace: Option<String>,
 }
 
 /// A paged list: how a page holds its items and the next page's link.
@@ -302,6 +304,8 @@ pub struct SuccessResponse {
     pub format: Format,
     /// For XML bodies: the root element the body must have.
     pub xml_root: Option<String>,
+    /// For XML bodies: the root element's namespace.
+    pub xml_namespace: Option<String>,
     /// Documented header names.
     pub headers: Vec<String>,
 }
@@ -311,6 +315,8 @@ pub struct SuccessResponse {
 pub struct ErrorRef {
     /// The error model.
     pub ty: TypeRef,
+    /// For an XML error body: its root element and namespace.
+    pub xml_root: Option<(String, Option<String>)>,
     /// Where its contract constant lives.
     pub scope: Scope,
     /// The contract constant's name.
@@ -766,12 +772,20 @@ fn build_operation(
                 (Some(schema), Format::Xml) => Some(resolver.xml_root(home, schema)),
                 _ => None,
             };
+            let xml_namespace = r
+                .schema
+                .as_deref()
+                .filter(|_| format == Format::Xml)
+                .and_then(|schema| resolver.schema(home, schema))
+                .and_then(|s| s.xml.as_ref())
+                .and_then(|x| x.namespace.clone());
             Some(SuccessResponse {
                 status,
                 docs: r.docs.clone(),
                 ty: r.schema.as_deref().map(named),
                 format,
                 xml_root,
+                xml_namespace,
                 headers: r.headers.keys().cloned().collect(),
             })
         })
@@ -782,7 +796,15 @@ fn build_operation(
         .and_then(|r| r.schema.clone())
         .unwrap_or_default();
     let error_ty = named(&error_schema);
+    let error_xml = (error_format(op) == Format::Xml).then(|| {
+        let namespace = resolver
+            .schema(home, &error_schema)
+            .and_then(|s| s.xml.as_ref())
+            .and_then(|x| x.namespace.clone());
+        (resolver.xml_root(home, &error_schema), namespace)
+    });
     let error = ErrorRef {
+        xml_root: error_xml,
         scope: match &error_ty {
             TypeRef::Model { scope, .. } => scope.clone(),
             _ => Scope::Local,
@@ -847,6 +869,7 @@ fn returns(success: &[SuccessResponse]) -> Returns {
         ty: with.ty.clone().unwrap_or(TypeRef::Any),
         format: with.format,
         xml_root: with.xml_root.clone(),
+        xml_namespace: with.xml_namespace.clone(),
     };
     if success.iter().all(|s| s.ty.is_some()) {
         Returns::Always(body)

@@ -18,6 +18,8 @@ mod check;
 mod client;
 mod cloud;
 pub mod date_time;
+#[cfg(feature = "test-doubles")]
+pub mod doubles;
 mod error;
 mod error_body;
 mod lro;

@@ -158,7 +158,7 @@ pub fn client_rs(service: &Service) -> TokenStream {
     }
 }
 
-fn collect_model(ty: &TypeRef, out: &mut BTreeSet<String>) {
+pub(super) fn collect_model(ty: &TypeRef, out: &mut BTreeSet<String>) {
     if let TypeRef::Model {
         scope: Scope::Local,
         name,
@@ -415,7 +415,7 @@ fn method(service: &Service, op: &Operation) -> TokenStream {
     }
 }
 
-fn http_method_variant(method: &str) -> String {
+pub(super) fn http_method_variant(method: &str) -> String {
     let lower = method.to_ascii_lowercase();
     let mut chars = lower.chars();
     chars
@@ -424,7 +424,7 @@ fn http_method_variant(method: &str) -> String {
         .unwrap_or_default()
 }
 
-fn error_contract_path(op: &Operation) -> TokenStream {
+pub(super) fn error_contract_path(op: &Operation) -> TokenStream {
     let constant = ident(&op.error.constant);
     match op.error.scope {
         Scope::Common => quote! { crate::common::#constant },
