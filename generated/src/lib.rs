@@ -34,6 +34,13 @@ pub mod support;
 
 pub use support::api::*;
 
+/// Typed test doubles (feature `test-doubles`): a local mock server, clients pointed
+/// at it, and, in each service's `doubles` module, an expectation per operation.
+#[cfg(feature = "test-doubles")]
+pub mod doubles {
+    pub use crate::support::doubles::*;
+}
+
 #[rustfmt::skip]
 pub mod common;
 

@@ -103,6 +103,9 @@ pub struct Service {
     pub title: String,
     /// Module and client documentation.
     pub docs: String,
+    /// The resource provider namespace (`Microsoft.ServiceBus`): the `az.namespace` of the
+    /// client's spans.
+    pub namespace: String,
     /// The endpoint set the client is reached through.
     pub endpoint: EndpointSet,
     /// Every spec file of the service, for the generated header.
@@ -126,6 +129,10 @@ pub struct Operation {
     pub id: String,
     /// Method name (`namespaces_regenerate_keys`).
     pub method_name: String,
+    /// The name of the call's tracing span, as the Azure SDK names them from the operation id:
+    /// the provider namespace, the operation group and the operation in lower camel case
+    /// (`Microsoft.ServiceBus.Namespaces.regenerateKeys`).
+    pub span_name: String,
     /// Options struct name (`NamespacesRegenerateKeysOptions`).
     pub options_name: String,
     /// Page title.
@@ -187,6 +194,8 @@ pub struct ResultBody {
     pub format: Format,
     /// For XML: the root element the body must have.
     pub xml_root: Option<String>,
+    /// For XML: the root element's namespace.
+    pub xml_namespace: Option<String>,
 }
 
 /// A paged list: how a page holds its items and the next page's link.
@@ -295,6 +304,8 @@ pub struct SuccessResponse {
     pub format: Format,
     /// For XML bodies: the root element the body must have.
     pub xml_root: Option<String>,
+    /// For XML bodies: the root element's namespace.
+    pub xml_namespace: Option<String>,
     /// Documented header names.
     pub headers: Vec<String>,
 }
@@ -304,6 +315,8 @@ pub struct SuccessResponse {
 pub struct ErrorRef {
     /// The error model.
     pub ty: TypeRef,
+    /// For an XML error body: its root element and namespace.
+    pub xml_root: Option<(String, Option<String>)>,
     /// Where its contract constant lives.
     pub scope: Scope,
     /// The contract constant's name.
@@ -470,7 +483,7 @@ fn build_service(
     let operations: Vec<Operation> = service
         .operations
         .iter()
-        .map(|op| build_operation(resolver, folder, op))
+        .map(|op| build_operation(resolver, folder, &service.manifest.spec.namespace, op))
         .collect();
     // An error schema gets its contract constant in the module that defines it, once.
     let mut local_errors: Vec<(String, Format)> = Vec::new();
@@ -504,6 +517,7 @@ fn build_service(
         client: format!("{}Client", camel(folder)),
         title: manifest.title.clone(),
         docs: manifest.docs.clone(),
+        namespace: manifest.namespace.clone(),
         endpoint: endpoint_sets
             .iter()
             .find(|set| set.type_name == camel(&manifest.endpoint))
@@ -658,7 +672,33 @@ fn mark_checked(common: Option<&mut CommonModule>, services: &mut [Service]) {
     }
 }
 
-fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationFile>) -> Operation {
+/// `Microsoft.ServiceBus` and `Namespaces_RegenerateKeys` give
+/// `Microsoft.ServiceBus.Namespaces.regenerateKeys`; an id without a group gives
+/// `Microsoft.ServiceBus.regenerateKeys`.
+fn span_name(namespace: &str, operation_id: &str) -> String {
+    let (group, operation) = match operation_id.split_once('_') {
+        Some((group, operation)) => (Some(group), operation),
+        None => (None, operation_id),
+    };
+    let mut chars = operation.chars();
+    let operation: String = chars
+        .next()
+        .map(|first| first.to_ascii_lowercase())
+        .into_iter()
+        .chain(chars)
+        .collect();
+    match group {
+        Some(group) => format!("{namespace}.{group}.{operation}"),
+        None => format!("{namespace}.{operation}"),
+    }
+}
+
+fn build_operation(
+    resolver: &Resolver,
+    folder: &str,
+    namespace: &str,
+    loaded: &Loaded<OperationFile>,
+) -> Operation {
     let op = &loaded.spec;
     let home = Home::Operation(folder, loaded.path.as_str());
     // Validation has resolved every reference.
@@ -732,12 +772,20 @@ fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationF
                 (Some(schema), Format::Xml) => Some(resolver.xml_root(home, schema)),
                 _ => None,
             };
+            let xml_namespace = r
+                .schema
+                .as_deref()
+                .filter(|_| format == Format::Xml)
+                .and_then(|schema| resolver.schema(home, schema))
+                .and_then(|s| s.xml.as_ref())
+                .and_then(|x| x.namespace.clone());
             Some(SuccessResponse {
                 status,
                 docs: r.docs.clone(),
                 ty: r.schema.as_deref().map(named),
                 format,
                 xml_root,
+                xml_namespace,
                 headers: r.headers.keys().cloned().collect(),
             })
         })
@@ -748,7 +796,15 @@ fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationF
         .and_then(|r| r.schema.clone())
         .unwrap_or_default();
     let error_ty = named(&error_schema);
+    let error_xml = (error_format(op) == Format::Xml).then(|| {
+        let namespace = resolver
+            .schema(home, &error_schema)
+            .and_then(|s| s.xml.as_ref())
+            .and_then(|x| x.namespace.clone());
+        (resolver.xml_root(home, &error_schema), namespace)
+    });
     let error = ErrorRef {
+        xml_root: error_xml,
         scope: match &error_ty {
             TypeRef::Model { scope, .. } => scope.clone(),
             _ => Scope::Local,
@@ -787,6 +843,7 @@ fn build_operation(resolver: &Resolver, folder: &str, loaded: &Loaded<OperationF
         id: op.operation_id.clone(),
         options_name: format!("{}Options", camel(&op.operation_id)),
         method_name,
+        span_name: span_name(namespace, &op.operation_id),
         summary: op.summary.clone(),
         docs: op.docs.clone(),
         http_method: op.method.to_uppercase(),
@@ -812,6 +869,7 @@ fn returns(success: &[SuccessResponse]) -> Returns {
         ty: with.ty.clone().unwrap_or(TypeRef::Any),
         format: with.format,
         xml_root: with.xml_root.clone(),
+        xml_namespace: with.xml_namespace.clone(),
     };
     if success.iter().all(|s| s.ty.is_some()) {
         Returns::Always(body)
@@ -992,4 +1050,25 @@ fn example_body(
         xml,
         text,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::span_name;
+
+    #[test]
+    fn spans_are_named_like_the_azure_sdk_names_them() {
+        assert_eq!(
+            span_name("Microsoft.ServiceBus", "Namespaces_RegenerateKeys"),
+            "Microsoft.ServiceBus.Namespaces.regenerateKeys"
+        );
+        assert_eq!(
+            span_name("Microsoft.Cache", "Databases_Get"),
+            "Microsoft.Cache.Databases.get"
+        );
+        assert_eq!(
+            span_name("Contoso.Widgets", "CheckNameAvailability"),
+            "Contoso.Widgets.checkNameAvailability"
+        );
+    }
 }

@@ -94,6 +94,9 @@ pub struct ServiceFile {
     /// The endpoint set of `common.yaml` the service is reached through (`resourceManager`):
     /// its host and token audience in each cloud.
     pub endpoint: String,
+    /// The resource provider namespace (`Microsoft.ServiceBus`): the `az.namespace` of the
+    /// client's tracing spans, and the first part of their names.
+    pub namespace: String,
     /// How callers authenticate.
     pub security: SecuritySpec,
     /// Schemas shared by several operations of this service.

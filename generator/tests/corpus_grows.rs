@@ -19,6 +19,7 @@ const NEW_SERVICE_YAML: &str = r#"# A made-up service, added by a test to a copy
 title: Contoso Widgets
 docs: Management of Contoso widgets, a service made up to show the spec set can grow.
 endpoint: resourceManager
+namespace: Contoso.Widgets
 security:
   type: oauth2
   flow: implicit

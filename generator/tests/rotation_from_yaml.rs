@@ -19,6 +19,7 @@ const SERVICE: &str = r#"# A made-up service, added by a test to a copy of the s
 title: Contoso Vaults
 docs: Management of Contoso vaults and their access policies, a service made up by a test.
 endpoint: resourceManager
+namespace: Contoso.Vaults
 security:
   type: oauth2
   flow: implicit

@@ -25,6 +25,8 @@
 //! by waiting for real: give the client [`paused_clock_client_options`] there (see
 //! [`PausedClockTransport`] for why the plain transport does not do).
 
+pub mod tracing;
+
 use async_trait::async_trait;
 use azure_core::credentials::{AccessToken, TokenCredential, TokenRequestOptions};
 use azure_core::http::{

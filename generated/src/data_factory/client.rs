@@ -25,12 +25,18 @@ use crate::support::{
 /// It is reached through [`ResourceManager`](crate::endpoints::ResourceManager): `https://management.azure.com` in the public cloud, another host in each sovereign cloud (see [`ClientOptions`] for how the cloud, endpoint and token audience are chosen).
 ///
 /// Create one per credential and reuse it: it holds the HTTP pipeline and the token cache.
+///
+/// With a tracer provider in `client_options.instrumentation`, each call opens a span named after its operation, with `az.namespace` `Microsoft.DataFactory`, as the parent of its HTTP requests' spans (see each method's `# Tracing`).
 #[derive(Clone, Debug)]
 pub struct DataFactoryClient {
     core: ClientCore,
 }
 
 impl DataFactoryClient {
+    /// The resource provider namespace of the service: the `az.namespace` of the
+    /// client's tracing spans, and the first part of their names.
+    pub const NAMESPACE: &'static str = "Microsoft.DataFactory";
+
     /// Creates a client that authenticates with `credential`.
     ///
     /// With no options it calls `https://management.azure.com` and asks for tokens of the scope `https://management.azure.com/.default`. Set `client_options.cloud` in [`ClientOptions`] for a sovereign or custom cloud, and [`ClientOptions::endpoint`] for a test server.
@@ -43,7 +49,9 @@ impl DataFactoryClient {
         options: Option<ClientOptions>,
     ) -> Result<Self> {
         let options = options.unwrap_or_default();
-        let core = ClientCore::new::<endpoints::ResourceManager>(credential, options)?;
+        let core = ClientCore::new::<
+            endpoints::ResourceManager,
+        >(credential, options, Self::NAMESPACE)?;
         Ok(Self { core })
     }
 
@@ -67,6 +75,10 @@ impl DataFactoryClient {
     /// # Returns
     ///
     /// The response (status 200 or 304): its model is `Some` with the decoded body for status 200, and `None` for the others, which have no body.
+    ///
+    /// # Tracing
+    ///
+    /// `Microsoft.DataFactory.IntegrationRuntimes.get`: one span for the call, with the HTTP span of each try under it.
     ///
     /// # Errors
     ///
@@ -144,7 +156,8 @@ impl DataFactoryClient {
 
         let response = self
             .core
-            .send(
+            .call(
+                "Microsoft.DataFactory.IntegrationRuntimes.get",
                 &options.method_options.context,
                 &mut request,
                 &[200, 304],
@@ -169,6 +182,10 @@ impl DataFactoryClient {
     /// # Returns
     ///
     /// The response (status 200) with its decoded body.
+    ///
+    /// # Tracing
+    ///
+    /// `Microsoft.DataFactory.IntegrationRuntimes.listAuthKeys`: one span for the call, with the HTTP span of each try under it.
     ///
     /// # Errors
     ///
@@ -242,7 +259,8 @@ impl DataFactoryClient {
         let mut request = Request::new(url, Method::Post);
         let response = self
             .core
-            .send(
+            .call(
+                "Microsoft.DataFactory.IntegrationRuntimes.listAuthKeys",
                 &options.method_options.context,
                 &mut request,
                 &[200],
@@ -268,6 +286,10 @@ impl DataFactoryClient {
     /// # Returns
     ///
     /// The response (status 200) with its decoded body.
+    ///
+    /// # Tracing
+    ///
+    /// `Microsoft.DataFactory.IntegrationRuntimes.regenerateAuthKey`: one span for the call, with the HTTP span of each try under it.
     ///
     /// # Errors
     ///
@@ -343,7 +365,8 @@ impl DataFactoryClient {
         set_json_body(&mut request, parameters)?;
         let response = self
             .core
-            .send(
+            .call(
+                "Microsoft.DataFactory.IntegrationRuntimes.regenerateAuthKey",
                 &options.method_options.context,
                 &mut request,
                 &[200],

@@ -26,12 +26,18 @@ use crate::support::{
 /// It is reached through [`ResourceManager`](crate::endpoints::ResourceManager): `https://management.azure.com` in the public cloud, another host in each sovereign cloud (see [`ClientOptions`] for how the cloud, endpoint and token audience are chosen).
 ///
 /// Create one per credential and reuse it: it holds the HTTP pipeline and the token cache.
+///
+/// With a tracer provider in `client_options.instrumentation`, each call opens a span named after its operation, with `az.namespace` `Microsoft.EventHub`, as the parent of its HTTP requests' spans (see each method's `# Tracing`).
 #[derive(Clone, Debug)]
 pub struct EventHubsClient {
     core: ClientCore,
 }
 
 impl EventHubsClient {
+    /// The resource provider namespace of the service: the `az.namespace` of the
+    /// client's tracing spans, and the first part of their names.
+    pub const NAMESPACE: &'static str = "Microsoft.EventHub";
+
     /// Creates a client that authenticates with `credential`.
     ///
     /// With no options it calls `https://management.azure.com` and asks for tokens of the scope `https://management.azure.com/.default`. Set `client_options.cloud` in [`ClientOptions`] for a sovereign or custom cloud, and [`ClientOptions::endpoint`] for a test server.
@@ -44,7 +50,9 @@ impl EventHubsClient {
         options: Option<ClientOptions>,
     ) -> Result<Self> {
         let options = options.unwrap_or_default();
-        let core = ClientCore::new::<endpoints::ResourceManager>(credential, options)?;
+        let core = ClientCore::new::<
+            endpoints::ResourceManager,
+        >(credential, options, Self::NAMESPACE)?;
         Ok(Self { core })
     }
 
@@ -69,6 +77,10 @@ impl EventHubsClient {
     /// # Returns
     ///
     /// The response (status 200) with its decoded body.
+    ///
+    /// # Tracing
+    ///
+    /// `Microsoft.EventHub.EventHubs.listKeys`: one span for the call, with the HTTP span of each try under it.
     ///
     /// # Errors
     ///
@@ -137,7 +149,8 @@ impl EventHubsClient {
         let mut request = Request::new(url, Method::Post);
         let response = self
             .core
-            .send(
+            .call(
+                "Microsoft.EventHub.EventHubs.listKeys",
                 &options.method_options.context,
                 &mut request,
                 &[200],
@@ -164,6 +177,10 @@ impl EventHubsClient {
     /// # Returns
     ///
     /// The response (status 200) with its decoded body.
+    ///
+    /// # Tracing
+    ///
+    /// `Microsoft.EventHub.EventHubs.regenerateKeys`: one span for the call, with the HTTP span of each try under it.
     ///
     /// # Errors
     ///
@@ -239,7 +256,8 @@ impl EventHubsClient {
         set_json_body(&mut request, parameters)?;
         let response = self
             .core
-            .send(
+            .call(
+                "Microsoft.EventHub.EventHubs.regenerateKeys",
                 &options.method_options.context,
                 &mut request,
                 &[200],
@@ -265,6 +283,10 @@ impl EventHubsClient {
     /// # Returns
     ///
     /// The response (status 200) with its decoded body.
+    ///
+    /// # Tracing
+    ///
+    /// `Microsoft.EventHub.Namespaces.createOrUpdateAuthorizationRule`: one span for the call, with the HTTP span of each try under it.
     ///
     /// # Errors
     ///
@@ -325,7 +347,8 @@ impl EventHubsClient {
         set_json_body(&mut request, parameters)?;
         let response = self
             .core
-            .send(
+            .call(
+                "Microsoft.EventHub.Namespaces.createOrUpdateAuthorizationRule",
                 &options.method_options.context,
                 &mut request,
                 &[200],
@@ -350,6 +373,10 @@ impl EventHubsClient {
     /// # Returns
     ///
     /// The response (status 200 or 204), which has no body.
+    ///
+    /// # Tracing
+    ///
+    /// `Microsoft.EventHub.Namespaces.deleteAuthorizationRule`: one span for the call, with the HTTP span of each try under it.
     ///
     /// # Errors
     ///
@@ -403,7 +430,8 @@ impl EventHubsClient {
         let mut request = Request::new(url, Method::Delete);
         let response = self
             .core
-            .send(
+            .call(
+                "Microsoft.EventHub.Namespaces.deleteAuthorizationRule",
                 &options.method_options.context,
                 &mut request,
                 &[200, 204],
@@ -428,6 +456,10 @@ impl EventHubsClient {
     /// # Returns
     ///
     /// The response (status 200) with its decoded body.
+    ///
+    /// # Tracing
+    ///
+    /// `Microsoft.EventHub.Namespaces.getAuthorizationRule`: one span for the call, with the HTTP span of each try under it.
     ///
     /// # Errors
     ///
@@ -486,7 +518,8 @@ impl EventHubsClient {
         let mut request = Request::new(url, Method::Get);
         let response = self
             .core
-            .send(
+            .call(
+                "Microsoft.EventHub.Namespaces.getAuthorizationRule",
                 &options.method_options.context,
                 &mut request,
                 &[200],

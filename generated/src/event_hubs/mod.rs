@@ -9,6 +9,10 @@ mod client;
 
 mod models;
 
+#[cfg(feature = "test-doubles")]
+#[rustfmt::skip]
+pub mod doubles;
+
 pub use client::{
     EventHubsClient, EventHubsListKeysOptions, EventHubsRegenerateKeysOptions,
     NamespacesCreateOrUpdateAuthorizationRuleOptions,

@@ -23,12 +23,18 @@ use crate::support::{
 /// It is reached through [`ResourceManager`](crate::endpoints::ResourceManager): `https://management.azure.com` in the public cloud, another host in each sovereign cloud (see [`ClientOptions`] for how the cloud, endpoint and token audience are chosen).
 ///
 /// Create one per credential and reuse it: it holds the HTTP pipeline and the token cache.
+///
+/// With a tracer provider in `client_options.instrumentation`, each call opens a span named after its operation, with `az.namespace` `Microsoft.Cache`, as the parent of its HTTP requests' spans (see each method's `# Tracing`).
 #[derive(Clone, Debug)]
 pub struct RedisEnterpriseClient {
     core: ClientCore,
 }
 
 impl RedisEnterpriseClient {
+    /// The resource provider namespace of the service: the `az.namespace` of the
+    /// client's tracing spans, and the first part of their names.
+    pub const NAMESPACE: &'static str = "Microsoft.Cache";
+
     /// Creates a client that authenticates with `credential`.
     ///
     /// With no options it calls `https://management.azure.com` and asks for tokens of the scope `https://management.azure.com/.default`. Set `client_options.cloud` in [`ClientOptions`] for a sovereign or custom cloud, and [`ClientOptions::endpoint`] for a test server.
@@ -41,7 +47,9 @@ impl RedisEnterpriseClient {
         options: Option<ClientOptions>,
     ) -> Result<Self> {
         let options = options.unwrap_or_default();
-        let core = ClientCore::new::<endpoints::ResourceManager>(credential, options)?;
+        let core = ClientCore::new::<
+            endpoints::ResourceManager,
+        >(credential, options, Self::NAMESPACE)?;
         Ok(Self { core })
     }
 
@@ -65,6 +73,10 @@ impl RedisEnterpriseClient {
     /// # Returns
     ///
     /// The response (status 200) with its decoded body.
+    ///
+    /// # Tracing
+    ///
+    /// `Microsoft.Cache.Databases.get`: one span for the call, with the HTTP span of each try under it.
     ///
     /// # Errors
     ///
@@ -134,7 +146,8 @@ impl RedisEnterpriseClient {
         let mut request = Request::new(url, Method::Get);
         let response = self
             .core
-            .send(
+            .call(
+                "Microsoft.Cache.Databases.get",
                 &options.method_options.context,
                 &mut request,
                 &[200],
@@ -239,6 +252,10 @@ impl RedisEnterpriseClient {
     ///
     /// The response (status 200) with its decoded body.
     ///
+    /// # Tracing
+    ///
+    /// `Microsoft.Cache.Databases.listKeys`: one span for the call, with the HTTP span of each try under it.
+    ///
     /// # Errors
     ///
     /// [`ErrorKind::InvalidParameter`](crate::ErrorKind::InvalidParameter) when an argument breaks its documented constraints (nothing is sent); [`ErrorKind::Service`](crate::ErrorKind::Service) with the service's error code and message when it answers with an error status.
@@ -312,7 +329,8 @@ impl RedisEnterpriseClient {
         let mut request = Request::new(url, Method::Post);
         let response = self
             .core
-            .send(
+            .call(
+                "Microsoft.Cache.Databases.listKeys",
                 &options.method_options.context,
                 &mut request,
                 &[200],
@@ -338,6 +356,10 @@ impl RedisEnterpriseClient {
     /// # Long-running
     ///
     /// The operation may finish at once or continue on the service. The returned [`Poller`] sends nothing until it is awaited or polled; awaiting it follows the service's status until the final result, waiting as the service's `Retry-After` asks.
+    ///
+    /// # Tracing
+    ///
+    /// `Microsoft.Cache.Databases.regenerateKey`: one span for the whole operation, with every poll's HTTP span under it; it ends with the operation, or when the poller is dropped.
     ///
     /// # Errors
     ///
@@ -403,6 +425,7 @@ impl RedisEnterpriseClient {
         let poller = self
             .core
             .poller(
+                "Microsoft.Cache.Databases.regenerateKey",
                 options.method_options.context,
                 request,
                 &[200, 202],

@@ -23,12 +23,18 @@ use crate::support::{
 /// It is reached through [`ResourceManager`](crate::endpoints::ResourceManager): `https://management.azure.com` in the public cloud, another host in each sovereign cloud (see [`ClientOptions`] for how the cloud, endpoint and token audience are chosen).
 ///
 /// Create one per credential and reuse it: it holds the HTTP pipeline and the token cache.
+///
+/// With a tracer provider in `client_options.instrumentation`, each call opens a span named after its operation, with `az.namespace` `Microsoft.ServiceBus`, as the parent of its HTTP requests' spans (see each method's `# Tracing`).
 #[derive(Clone, Debug)]
 pub struct ServiceBusClient {
     core: ClientCore,
 }
 
 impl ServiceBusClient {
+    /// The resource provider namespace of the service: the `az.namespace` of the
+    /// client's tracing spans, and the first part of their names.
+    pub const NAMESPACE: &'static str = "Microsoft.ServiceBus";
+
     /// Creates a client that authenticates with `credential`.
     ///
     /// With no options it calls `https://management.azure.com` and asks for tokens of the scope `https://management.azure.com/.default`. Set `client_options.cloud` in [`ClientOptions`] for a sovereign or custom cloud, and [`ClientOptions::endpoint`] for a test server.
@@ -41,7 +47,9 @@ impl ServiceBusClient {
         options: Option<ClientOptions>,
     ) -> Result<Self> {
         let options = options.unwrap_or_default();
-        let core = ClientCore::new::<endpoints::ResourceManager>(credential, options)?;
+        let core = ClientCore::new::<
+            endpoints::ResourceManager,
+        >(credential, options, Self::NAMESPACE)?;
         Ok(Self { core })
     }
 
@@ -64,6 +72,10 @@ impl ServiceBusClient {
     /// # Returns
     ///
     /// The response (status 200) with its decoded body.
+    ///
+    /// # Tracing
+    ///
+    /// `Microsoft.ServiceBus.Namespaces.get`: one span for the call, with the HTTP span of each try under it.
     ///
     /// # Errors
     ///
@@ -107,7 +119,8 @@ impl ServiceBusClient {
         let mut request = Request::new(url, Method::Get);
         let response = self
             .core
-            .send(
+            .call(
+                "Microsoft.ServiceBus.Namespaces.get",
                 &options.method_options.context,
                 &mut request,
                 &[200],
@@ -132,6 +145,10 @@ impl ServiceBusClient {
     /// # Returns
     ///
     /// The response (status 200) with its decoded body.
+    ///
+    /// # Tracing
+    ///
+    /// `Microsoft.ServiceBus.Namespaces.listKeys`: one span for the call, with the HTTP span of each try under it.
     ///
     /// # Errors
     ///
@@ -190,7 +207,8 @@ impl ServiceBusClient {
         let mut request = Request::new(url, Method::Post);
         let response = self
             .core
-            .send(
+            .call(
+                "Microsoft.ServiceBus.Namespaces.listKeys",
                 &options.method_options.context,
                 &mut request,
                 &[200],
@@ -216,6 +234,10 @@ impl ServiceBusClient {
     /// # Returns
     ///
     /// The response (status 200) with its decoded body.
+    ///
+    /// # Tracing
+    ///
+    /// `Microsoft.ServiceBus.Namespaces.regenerateKeys`: one span for the call, with the HTTP span of each try under it.
     ///
     /// # Errors
     ///
@@ -260,7 +282,8 @@ impl ServiceBusClient {
         set_json_body(&mut request, parameters)?;
         let response = self
             .core
-            .send(
+            .call(
+                "Microsoft.ServiceBus.Namespaces.regenerateKeys",
                 &options.method_options.context,
                 &mut request,
                 &[200],

@@ -22,12 +22,18 @@ use crate::support::{
 /// It is reached through [`ServiceManagement`](crate::endpoints::ServiceManagement): `https://management.core.windows.net` in the public cloud, another host in each sovereign cloud (see [`ClientOptions`] for how the cloud, endpoint and token audience are chosen).
 ///
 /// Create one per credential and reuse it: it holds the HTTP pipeline and the token cache.
+///
+/// With a tracer provider in `client_options.instrumentation`, each call opens a span named after its operation, with `az.namespace` `Microsoft.ClassicStorage`, as the parent of its HTTP requests' spans (see each method's `# Tracing`).
 #[derive(Clone, Debug)]
 pub struct StorageClassicClient {
     core: ClientCore,
 }
 
 impl StorageClassicClient {
+    /// The resource provider namespace of the service: the `az.namespace` of the
+    /// client's tracing spans, and the first part of their names.
+    pub const NAMESPACE: &'static str = "Microsoft.ClassicStorage";
+
     /// Creates a client that authenticates with `credential`.
     ///
     /// With no options it calls `https://management.core.windows.net` and asks for tokens of the scope `https://management.core.windows.net//.default`. Set `client_options.cloud` in [`ClientOptions`] for a sovereign or custom cloud, and [`ClientOptions::endpoint`] for a test server.
@@ -40,7 +46,9 @@ impl StorageClassicClient {
         options: Option<ClientOptions>,
     ) -> Result<Self> {
         let options = options.unwrap_or_default();
-        let core = ClientCore::new::<endpoints::ServiceManagement>(credential, options)?;
+        let core = ClientCore::new::<
+            endpoints::ServiceManagement,
+        >(credential, options, Self::NAMESPACE)?;
         Ok(Self { core })
     }
 
@@ -62,6 +70,10 @@ impl StorageClassicClient {
     /// # Returns
     ///
     /// The response (status 200) with its decoded body.
+    ///
+    /// # Tracing
+    ///
+    /// `Microsoft.ClassicStorage.StorageServices.getKeys`: one span for the call, with the HTTP span of each try under it.
     ///
     /// # Errors
     ///
@@ -91,7 +103,8 @@ impl StorageClassicClient {
         request.insert_header("x-ms-version", "2011-06-01");
         let response = self
             .core
-            .send(
+            .call(
+                "Microsoft.ClassicStorage.StorageServices.getKeys",
                 &options.method_options.context,
                 &mut request,
                 &[200],
@@ -114,6 +127,10 @@ impl StorageClassicClient {
     /// # Returns
     ///
     /// The response (status 200) with its decoded body.
+    ///
+    /// # Tracing
+    ///
+    /// `Microsoft.ClassicStorage.StorageServices.getProperties`: one span for the call, with the HTTP span of each try under it.
     ///
     /// # Errors
     ///
@@ -142,7 +159,8 @@ impl StorageClassicClient {
         request.insert_header("x-ms-version", "2011-06-01");
         let response = self
             .core
-            .send(
+            .call(
+                "Microsoft.ClassicStorage.StorageServices.getProperties",
                 &options.method_options.context,
                 &mut request,
                 &[200],
@@ -168,6 +186,10 @@ impl StorageClassicClient {
     /// # Returns
     ///
     /// The response (status 200) with its decoded body.
+    ///
+    /// # Tracing
+    ///
+    /// `Microsoft.ClassicStorage.StorageServices.regenerateKeys`: one span for the call, with the HTTP span of each try under it.
     ///
     /// # Errors
     ///
@@ -208,7 +230,8 @@ impl StorageClassicClient {
         )?;
         let response = self
             .core
-            .send(
+            .call(
+                "Microsoft.ClassicStorage.StorageServices.regenerateKeys",
                 &options.method_options.context,
                 &mut request,
                 &[200],

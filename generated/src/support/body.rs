@@ -42,7 +42,11 @@ pub fn set_xml_body<T: Serialize>(
     Ok(())
 }
 
-fn to_xml<T: Serialize>(body: &T, root: &str, namespace: Option<&str>) -> Result<String> {
+pub(crate) fn to_xml<T: Serialize>(
+    body: &T,
+    root: &str,
+    namespace: Option<&str>,
+) -> Result<String> {
     // quick-xml's messages may quote values: keep only the kind. Writing into a String
     // cannot fail for I/O, and without indentation nothing can be non-UTF-8, so what remains
     // is a value XML cannot represent, or a Serialize impl's own error.

@@ -11,30 +11,38 @@ use super::pager::{Page, Pager};
 use super::params::{ParamSpec, check_constraints};
 use super::path::{PathPart, UNRESERVED, build_path};
 use super::tls::check_default_transport;
+use super::tracing::{CallSpan, call_context, tracer};
 use azure_core::credentials::TokenCredential;
 use azure_core::http::pager::PagerOptions;
 use azure_core::http::policies::{Policy, auth::BearerTokenAuthorizationPolicy};
 use azure_core::http::{Context, Pipeline, PipelineSendOptions, RawResponse, Request, Url};
+use azure_core::tracing::Tracer;
 use percent_encoding::utf8_percent_encode;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
-/// The pipeline (auth, retry, telemetry), the endpoint and the constraint-check switch.
+/// The pipeline (auth, retry, telemetry), the endpoint, the constraint-check switch and the
+/// tracer of the client's spans.
 #[derive(Clone, Debug)]
 pub struct ClientCore {
     pipeline: Pipeline,
     endpoint: Url,
     check_constraints: bool,
+    /// `None` without a tracer provider in the options: then no call opens a span.
+    tracer: Option<Arc<dyn Tracer>>,
 }
 
 impl ClientCore {
-    /// Builds the pipeline of a client reached through the endpoint set `E`; see
+    /// Builds the pipeline of a client reached through the endpoint set `E`, whose calls
+    /// belong to the resource provider `namespace` (their spans' `az.namespace`); see
     /// [`ClientOptions`] for how the cloud, `endpoint` and `audience` choose where it goes.
     pub fn new<E: CloudEndpoints>(
         credential: Arc<dyn TokenCredential>,
         options: ClientOptions,
+        namespace: &'static str,
     ) -> Result<Self> {
         let Target { endpoint, scope } = target::<E>(&options)?;
+        let tracer = tracer(&options.client_options, namespace);
         if options.client_options.transport.is_none() {
             check_default_transport()?;
         }
@@ -52,6 +60,7 @@ impl ClientCore {
             pipeline,
             endpoint,
             check_constraints: !options.skip_constraint_checks,
+            tracer,
         })
     }
 
@@ -110,9 +119,23 @@ impl ClientCore {
         }
     }
 
+    /// Sends `request`, the one request of the public call `api` (its span's name,
+    /// `Microsoft.ServiceBus.Namespaces.regenerateKeys`), as [`send`](Self::send) does.
+    pub async fn call(
+        &self,
+        api: &'static str,
+        context: &Context<'_>,
+        request: &mut Request,
+        success: &[u16],
+        errors: &ErrorContract,
+    ) -> Result<RawResponse> {
+        let context = call_context(self.tracer.as_ref(), api, context);
+        self.send(&context, request, success, errors).await
+    }
+
     /// Sends `request`. A status in `success` gives the response; any other status becomes
     /// [`ErrorKind::Service`], read with the `errors` contract.
-    pub async fn send(
+    pub(crate) async fn send(
         &self,
         context: &Context<'_>,
         request: &mut Request,
@@ -134,11 +157,13 @@ impl ClientCore {
         }
     }
 
-    /// A poller for a long-running operation started by `request`, whose initial response
-    /// has one of the success `statuses`; nothing is sent until it is awaited or polled.
-    /// `format` is `None` for an operation without a result (a DELETE).
+    /// A poller for the long-running operation `api` (its span's name) started by
+    /// `request`, whose initial response has one of the success `statuses`; nothing is sent
+    /// until it is awaited or polled. `format` is `None` for an operation without a result
+    /// (a DELETE).
     pub fn poller<T: DeserializeOwned + Send + 'static>(
         &self,
+        api: &'static str,
         context: Context<'_>,
         request: Request,
         statuses: &'static [u16],
@@ -148,6 +173,7 @@ impl ClientCore {
     ) -> Poller<T> {
         Poller::new(
             self.clone(),
+            CallSpan::new(self.tracer.as_ref(), api),
             context.into_owned(),
             request,
             statuses,
@@ -157,11 +183,12 @@ impl ClientCore {
         )
     }
 
-    /// A pager over the list that `request` reads (a paged operation's first page), whose
-    /// pages come with one of the success `statuses`; nothing is sent until it is polled.
-    /// `api_version` is added to a next link that has none.
+    /// A pager over the list that `request` reads (the first page of the paged operation
+    /// `api`, its span's name), whose pages come with one of the success `statuses`; nothing
+    /// is sent until it is polled. `api_version` is added to a next link that has none.
     pub fn pager<P: Page>(
         &self,
+        api: &'static str,
         options: PagerOptions<'_>,
         request: Request,
         statuses: &'static [u16],
@@ -170,6 +197,7 @@ impl ClientCore {
     ) -> Pager<P> {
         Pager::new(
             self.clone(),
+            CallSpan::new(self.tracer.as_ref(), api),
             request,
             statuses,
             api_version,
@@ -215,7 +243,7 @@ mod tests {
             skip_constraint_checks: skip,
             ..Default::default()
         };
-        ClientCore::new::<Arm>(Arc::new(NoCredential), options)
+        ClientCore::new::<Arm>(Arc::new(NoCredential), options, "Contoso.Tests")
     }
 
     fn url_for(endpoint: &str, value: &str) -> Result<String> {
@@ -299,7 +327,7 @@ mod tests {
             endpoint: Some(testkit::https_uri(&server)),
             ..ClientOptions::default()
         };
-        let core = ClientCore::new::<Arm>(credential.clone(), options).unwrap();
+        let core = ClientCore::new::<Arm>(credential.clone(), options, "Contoso.Tests").unwrap();
         let send = |subscription: &'static str| {
             let core = core.clone();
             async move {
@@ -336,7 +364,7 @@ mod tests {
             client_options,
             ..ClientOptions::default()
         };
-        let core = ClientCore::new::<Arm>(credential, closed).unwrap();
+        let core = ClientCore::new::<Arm>(credential, closed, "Contoso.Tests").unwrap();
         let mut request = Request::new(core.url(&[], &[]).unwrap(), Method::Get);
         let error = core
             .send(&Context::new(), &mut request, &[200], &ARM_SHAPE)

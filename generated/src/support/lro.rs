@@ -8,6 +8,7 @@ use super::client::ClientCore;
 use super::error::{Error, ErrorKind, Result};
 use super::error_body::{self, ARM_SHAPE, ErrorContract};
 use super::response::{Response, json_model, xml_model};
+use super::tracing::CallSpan;
 use azure_core::http::headers::{
     HeaderName, Headers, RETRY_AFTER, RETRY_AFTER_MS, X_MS_RETRY_AFTER_MS,
 };
@@ -158,6 +159,8 @@ enum Outcome {
 #[derive(Debug)]
 struct Driver {
     core: ClientCore,
+    /// The operation's span: opened by the initial request, parent of every poll's.
+    span: CallSpan,
     context: Context<'static>,
     /// The success statuses the spec documents for the initial request.
     statuses: &'static [u16],
@@ -171,6 +174,7 @@ struct Driver {
 impl<T: DeserializeOwned + Send + 'static> Poller<T> {
     pub(crate) fn new(
         core: ClientCore,
+        span: CallSpan,
         context: Context<'static>,
         request: Request,
         statuses: &'static [u16],
@@ -181,6 +185,7 @@ impl<T: DeserializeOwned + Send + 'static> Poller<T> {
         Self {
             driver: Driver {
                 core,
+                span,
                 context,
                 statuses,
                 errors,
@@ -262,6 +267,9 @@ impl<T: DeserializeOwned + Send + 'static> Poller<T> {
                 (State::Done(Err(error)), status)
             }
         };
+        if let State::Done(outcome) = &state {
+            self.driver.span.end(outcome.as_ref().err());
+        }
         self.state = state;
         Some(status)
     }
@@ -429,8 +437,9 @@ impl Driver {
     }
 
     async fn send(&self, request: &mut Request, success: &[u16]) -> Result<RawResponse> {
+        let context = self.span.context(&self.context);
         self.core
-            .send(&self.context, request, success, self.errors)
+            .send(&context, request, success, self.errors)
             .await
     }
 

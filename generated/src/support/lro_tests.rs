@@ -42,7 +42,7 @@ fn core_with(server: &MockServer, client_options: azure_core::http::ClientOption
         endpoint: Some(https_uri(server)),
         ..ClientOptions::default()
     };
-    ClientCore::new::<Arm>(FakeCredential::new(), options).unwrap()
+    ClientCore::new::<Arm>(FakeCredential::new(), options, "Contoso.Tests").unwrap()
 }
 
 fn poller<T: DeserializeOwned + Send + 'static>(
@@ -61,6 +61,7 @@ fn poller_on<T: DeserializeOwned + Send + 'static>(
 ) -> Poller<T> {
     let url = Url::parse(&format!("{}/start", https_uri(server))).unwrap();
     core.poller(
+        "Contoso.Tests.Widgets.start",
         Context::new(),
         Request::new(url, verb),
         &[200, 201, 202],
@@ -836,8 +837,14 @@ fn retry_after_spellings() {
 #[test]
 fn debug_shows_the_state_only() {
     let server_less = Url::parse("https://127.0.0.1:1/start").unwrap();
-    let core = ClientCore::new::<Arm>(FakeCredential::new(), ClientOptions::default()).unwrap();
+    let core = ClientCore::new::<Arm>(
+        FakeCredential::new(),
+        ClientOptions::default(),
+        "Contoso.Tests",
+    )
+    .unwrap();
     let poller: Poller<()> = core.poller(
+        "Contoso.Tests.Widgets.start",
         Context::new(),
         Request::new(server_less, Method::Post),
         &[200, 202],
@@ -864,6 +871,7 @@ fn poller_for<T: DeserializeOwned + Send + 'static>(
     let url = Url::parse(&format!("{}/start", https_uri(server))).unwrap();
     core(server)
         .poller(
+            "Contoso.Tests.Widgets.start",
             Context::new(),
             Request::new(url, verb),
             statuses,
@@ -1275,10 +1283,11 @@ async fn each_poll_waits_as_long_as_the_response_before_it_asks() {
             endpoint: Some(BASE.to_owned()),
             ..ClientOptions::default()
         };
-        let core = ClientCore::new::<Arm>(FakeCredential::new(), options).unwrap();
+        let core = ClientCore::new::<Arm>(FakeCredential::new(), options, "Contoso.Tests").unwrap();
         let url = Url::parse(&format!("{BASE}/start")).unwrap();
         let poller: Poller<AccessKeys> = core
             .poller(
+                "Contoso.Tests.Widgets.start",
                 Context::new(),
                 Request::new(url, Method::Post),
                 &[200, 202],
@@ -1324,4 +1333,96 @@ async fn a_zero_time_bound_sends_nothing() {
     );
     assert!(poller.next_status().await.is_none());
     assert_eq!(request_count(&server).await, 0);
+}
+
+/// A poller for the keys, of a client that traces into `tracing`.
+fn traced_keys_poller(
+    server: &MockServer,
+    tracing: &std::sync::Arc<testkit::tracing::MemoryTracerProvider>,
+) -> Poller<AccessKeys> {
+    let mut client_options = testkit::client_options_with_retry(server, RetryOptions::none());
+    client_options.instrumentation.tracer_provider = Some(tracing.clone());
+    poller_on(
+        core_with(server, client_options),
+        server,
+        Method::Post,
+        FinalState::AzureAsyncOperation,
+    )
+    .with_timeout(BOUND)
+}
+
+#[tokio::test]
+async fn the_operation_is_one_span_over_every_poll() {
+    let server = MockServer::start().await;
+    mount_accepted(&server, true, "0").await;
+    mount_status(&server, r#"{"status":"InProgress"}"#, Some(1)).await;
+    mount_status(&server, r#"{"status":"Succeeded"}"#, None).await;
+    mount_result(&server).await;
+    let tracing = testkit::tracing::MemoryTracerProvider::new();
+    let mut poller = traced_keys_poller(&server, &tracing);
+    assert_eq!(tracing.spans(), [], "nothing before the first poll");
+    assert_eq!(
+        poller.next_status().await.unwrap().unwrap(),
+        OperationStatus::InProgress
+    );
+    assert_eq!(tracing.spans()[0].ends, 0, "open while the operation runs");
+    assert_keys(&poller.await.unwrap());
+
+    let spans = tracing.spans();
+    let operation = &spans[0];
+    assert_eq!(operation.name, "Contoso.Tests.Widgets.start");
+    assert_eq!(operation.attribute("az.namespace"), Some("Contoso.Tests"));
+    assert_eq!((operation.ends, operation.error.as_deref()), (1, None));
+    let requests: Vec<_> = spans[1..].iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(requests, ["POST", "GET", "GET", "GET"], "{spans:#?}");
+    assert!(spans[1..].iter().all(|s| s.parent == Some(operation.id)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_timed_out_operation_ends_its_span_with_the_error() {
+    let server = MockServer::start().await;
+    mount_accepted(&server, true, "1").await;
+    mount_running_status(&server, "1").await;
+    let tracing = testkit::tracing::MemoryTracerProvider::new();
+    let mut client_options = testkit::paused_clock_client_options(&server, RetryOptions::none());
+    client_options.instrumentation.tracer_provider = Some(tracing.clone());
+    let poller: Poller<AccessKeys> = poller_on(
+        core_with(&server, client_options),
+        &server,
+        Method::Post,
+        FinalState::AzureAsyncOperation,
+    )
+    .with_timeout(Duration::from_millis(1500));
+    assert!(poller.await.is_err());
+    let operation = &tracing.spans()[0];
+    assert_eq!(operation.attribute("error.type"), Some("Timeout"));
+    assert_eq!(
+        (operation.error.as_deref(), operation.ends),
+        (Some("Timeout"), 1)
+    );
+}
+
+#[tokio::test]
+async fn a_dropped_poller_ends_its_span_once() {
+    let server = MockServer::start().await;
+    mount_accepted(&server, true, "0").await;
+    mount_status(&server, r#"{"status":"InProgress"}"#, None).await;
+    let tracing = testkit::tracing::MemoryTracerProvider::new();
+    let mut poller = traced_keys_poller(&server, &tracing);
+    poller.next_status().await.unwrap().unwrap();
+    drop(poller);
+    let spans = tracing.spans();
+    assert_eq!(spans.len(), 2, "{spans:#?}");
+    assert_eq!((spans[0].ends, spans[0].attribute("error.type")), (1, None));
+}
+
+#[tokio::test]
+async fn without_a_tracer_provider_nothing_is_traced() {
+    let server = MockServer::start().await;
+    mount_accepted(&server, true, "0").await;
+    mount_status(&server, r#"{"status":"Succeeded"}"#, None).await;
+    mount_result(&server).await;
+    let poller = keys_poller(&server).with_poll_interval(Duration::ZERO);
+    assert!(format!("{:?}", poller.driver.span).contains("not started"));
+    assert_keys(&poller.await.unwrap());
 }

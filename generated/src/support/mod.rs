@@ -9,7 +9,8 @@
 //! type and reading error bodies), `lro` (long-running operations), `pager` (paged lists),
 //! `options` (client options), `resource_id` (reading and writing resource IDs), `rotation`
 //! (the key rotation API: the trait generated code implements, and the protocols over it),
-//! `tls` (what the TLS features need before a client is built). Test-only: `body_strategies`
+//! `tls` (what the TLS features need before a client is built), `tracing` (a span per public
+//! call, through `azure_core`'s instrumentation). Test-only: `body_strategies`
 //! (proptest strategies for the parser property tests), `shape_tests`.
 
 mod body;
@@ -17,6 +18,8 @@ mod check;
 mod client;
 mod cloud;
 pub mod date_time;
+#[cfg(feature = "test-doubles")]
+pub mod doubles;
 mod error;
 mod error_body;
 mod lro;
@@ -29,6 +32,7 @@ mod resource_id;
 mod response;
 pub mod rotation;
 mod tls;
+mod tracing;
 mod union;
 pub mod xml_list;
 

@@ -26,6 +26,7 @@ use super::client::ClientCore;
 use super::error::{Error, Result};
 use super::error_body::ErrorContract;
 use super::response::{Response, json_model};
+use super::tracing::CallSpan;
 use azure_core::http::pager::{
     self as core_pager, PagerContinuation, PagerOptions, PagerResult, PagerState,
 };
@@ -84,6 +85,7 @@ pub trait Page: DeserializeOwned + Send + 'static {
 pub struct Pager<P: Page> {
     items: core_pager::ItemIterator<Response<P>>,
     end: End,
+    span: Arc<CallSpan>,
 }
 
 /// The pages of a paged list: a [`Stream`] of `Result<Response<P>>`, each page with its status
@@ -91,6 +93,7 @@ pub struct Pager<P: Page> {
 pub struct PageIterator<P: Page> {
     pages: core_pager::PageIterator<Response<P>>,
     end: End,
+    span: Arc<CallSpan>,
 }
 
 /// Whether a stream has ended, and where it could resume.
@@ -116,14 +119,17 @@ impl End {
 impl<P: Page> Pager<P> {
     pub(crate) fn new(
         core: ClientCore,
+        span: CallSpan,
         request: Request,
         statuses: &'static [u16],
         api_version: Option<&'static str>,
         errors: &'static ErrorContract,
         options: PagerOptions<'_>,
     ) -> Self {
+        let span = Arc::new(span);
         let fetcher = Arc::new(Fetcher {
             core,
+            span: Arc::clone(&span),
             first: request,
             statuses,
             api_version,
@@ -149,6 +155,7 @@ impl<P: Page> Pager<P> {
         Self {
             items,
             end: End::No,
+            span,
         }
     }
 
@@ -173,6 +180,7 @@ impl<P: Page> Pager<P> {
         PageIterator {
             pages: self.items.into_pages(),
             end: self.end,
+            span: self.span,
         }
     }
 }
@@ -209,7 +217,7 @@ impl<P: Page> Stream for Pager<P> {
         // Read now: after a failure it is the failed page's link, and `azure_core` forgets it
         // once the ended stream is polled again.
         let at = this.items.continuation().cloned();
-        Poll::Ready(this.end.step(next, at))
+        Poll::Ready(this.end.step(next, at, &this.span))
     }
 }
 
@@ -226,25 +234,30 @@ impl<P: Page> Stream for PageIterator<P> {
         }
         let next = ready!(Pin::new(&mut this.pages).poll_next(cx));
         let at = this.pages.continuation().cloned();
-        Poll::Ready(this.end.step(next, at))
+        Poll::Ready(this.end.step(next, at, &this.span))
     }
 }
 
 impl End {
-    /// Records what the inner stream yielded (`at` is where it stands now) and converts it.
+    /// Records what the inner stream yielded (`at` is where it stands now) and converts it;
+    /// the list's `span` ends with the stream.
     fn step<T>(
         &mut self,
         next: Option<azure_core::Result<T>>,
         at: Option<PagerContinuation>,
+        span: &CallSpan,
     ) -> Option<Result<T>> {
         match next {
             Some(Ok(item)) => Some(Ok(item)),
             Some(Err(error)) => {
                 *self = End::Failed(at);
-                Some(Err(from_core(error)))
+                let error = from_core(error);
+                span.end(Some(&error));
+                Some(Err(error))
             }
             None => {
                 *self = End::Complete;
+                span.end(None);
                 None
             }
         }
@@ -283,6 +296,8 @@ impl<P: Page> core_pager::Page for Response<P> {
 /// Fetches one page for `azure_core`'s iterators; shared by every call of their callback.
 struct Fetcher {
     core: ClientCore,
+    /// The list's span: opened by the first page's request, parent of every page's.
+    span: Arc<CallSpan>,
     /// The request of the first page.
     first: Request,
     /// The success statuses of a page.
@@ -316,9 +331,10 @@ impl Fetcher {
             }
         };
         self.links().fetched.insert(request.url().clone());
+        let context = self.span.context(context);
         let response = self
             .core
-            .send(context, &mut request, self.statuses, self.errors)
+            .send(&context, &mut request, self.statuses, self.errors)
             .await?;
         let (status, headers, body) = response.deconstruct();
         let page: P = json_model(status, &body)?;

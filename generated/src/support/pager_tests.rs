@@ -56,7 +56,7 @@ fn core(server: &MockServer) -> ClientCore {
         endpoint: Some(https_uri(server)),
         ..ClientOptions::default()
     };
-    ClientCore::new::<Arm>(FakeCredential::new(), options).unwrap()
+    ClientCore::new::<Arm>(FakeCredential::new(), options, "Contoso.Tests").unwrap()
 }
 
 fn first_request(server: &MockServer) -> Request {
@@ -70,6 +70,7 @@ fn first_request(server: &MockServer) -> Request {
 
 fn pager_with<P: Page>(server: &MockServer, options: PagerOptions<'_>) -> Pager<P> {
     core(server).pager(
+        "Contoso.Tests.Widgets.list",
         options,
         first_request(server),
         &[200],
@@ -549,4 +550,140 @@ fn errors_cross_azure_core_unchanged() {
     // An error azure_core made itself is a transport error, as anywhere else.
     let other = azure_core::Error::with_message(azure_core::error::ErrorKind::Io, "refused");
     assert!(matches!(from_core(other).kind(), ErrorKind::Transport));
+}
+
+/// A pager of a client that traces into `tracing`.
+fn traced_list(
+    server: &MockServer,
+    tracing: &std::sync::Arc<testkit::tracing::MemoryTracerProvider>,
+) -> Pager<Rules> {
+    let mut client_options = testkit::client_options_with_retry(server, RetryOptions::none());
+    client_options.instrumentation.tracer_provider = Some(tracing.clone());
+    let options = ClientOptions {
+        client_options,
+        endpoint: Some(https_uri(server)),
+        ..ClientOptions::default()
+    };
+    let core = ClientCore::new::<Arm>(FakeCredential::new(), options, "Contoso.Tests").unwrap();
+    core.pager(
+        "Contoso.Tests.Rules.list",
+        PagerOptions::default(),
+        first_request(server),
+        &[200],
+        Some(API_VERSION),
+        &ERRORS,
+    )
+}
+
+#[tokio::test]
+async fn a_list_is_one_span_over_every_page() {
+    let server = MockServer::start().await;
+    three_pages(&server).await;
+    let tracing = testkit::tracing::MemoryTracerProvider::new();
+    let pager = traced_list(&server, &tracing);
+    assert_eq!(tracing.spans(), [], "nothing before the first poll");
+    let items: Vec<String> = pager.try_collect().await.unwrap();
+    assert_eq!(items, ["a", "b", "c", "d", "e"]);
+
+    let spans = tracing.spans();
+    assert_eq!(spans.len(), 4, "{spans:#?}");
+    let list = &spans[0];
+    assert_eq!(list.name, "Contoso.Tests.Rules.list");
+    assert_eq!(list.kind, "Internal");
+    assert_eq!(list.attribute("az.namespace"), Some("Contoso.Tests"));
+    assert_eq!((list.ends, list.error.as_deref()), (1, None));
+    for page in &spans[1..] {
+        assert_eq!((page.name.as_str(), page.parent), ("GET", Some(list.id)));
+        assert_eq!(page.attribute("az.namespace"), Some("Contoso.Tests"));
+    }
+}
+
+#[tokio::test]
+async fn a_failed_page_ends_the_span_with_its_status() {
+    let server = MockServer::start().await;
+    mount_first(&server, page(&["a"], Some(&link(&server, 2)))).await;
+    let body = r#"{"error":{"code":"Boom","message":"down"}}"#;
+    mount_page(&server, 2, ResponseTemplate::new(503).set_body_string(body)).await;
+    let tracing = testkit::tracing::MemoryTracerProvider::new();
+    let mut pager = traced_list(&server, &tracing);
+    assert_eq!(pager.try_next().await.unwrap().as_deref(), Some("a"));
+    assert!(pager.try_next().await.is_err());
+    assert!(pager.next().await.is_none());
+
+    let spans = tracing.spans();
+    let list = &spans[0];
+    assert_eq!(list.ends, 1, "{spans:#?}");
+    assert_eq!(list.attribute("error.type"), Some("503"));
+    assert_eq!(list.error.as_deref(), Some("503"));
+    assert_eq!(spans.len(), 3);
+}
+
+#[tokio::test]
+async fn a_client_error_is_not_the_span_status() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_string("{}"))
+        .mount(&server)
+        .await;
+    let tracing = testkit::tracing::MemoryTracerProvider::new();
+    let mut pager = traced_list(&server, &tracing).into_pages();
+    assert!(pager.try_next().await.is_err());
+    let list = &tracing.spans()[0];
+    assert_eq!(list.attribute("error.type"), Some("404"));
+    assert_eq!((list.error.as_deref(), list.ends), (None, 1));
+}
+
+#[tokio::test]
+async fn a_dropped_pager_ends_its_span_once() {
+    let server = MockServer::start().await;
+    three_pages(&server).await;
+    let tracing = testkit::tracing::MemoryTracerProvider::new();
+    let mut pager = traced_list(&server, &tracing);
+    assert_eq!(pager.try_next().await.unwrap().as_deref(), Some("a"));
+    assert_eq!(tracing.spans()[0].ends, 0, "open while the list is read");
+    drop(pager);
+    let spans = tracing.spans();
+    assert_eq!(spans.len(), 2, "{spans:#?}");
+    assert_eq!((spans[0].ends, spans[0].attribute("error.type")), (1, None));
+}
+
+#[tokio::test]
+async fn a_callers_span_is_the_parent_of_every_page() {
+    use azure_core::tracing::TracerProvider;
+    let server = MockServer::start().await;
+    three_pages(&server).await;
+    let tracing = testkit::tracing::MemoryTracerProvider::new();
+    let parent = tracing.get_tracer(None, "app", None).start_span(
+        "app.job".into(),
+        Default::default(),
+        Vec::new(),
+    );
+    let mut client_options = testkit::client_options_with_retry(&server, RetryOptions::none());
+    client_options.instrumentation.tracer_provider = Some(tracing.clone());
+    let options = ClientOptions {
+        client_options,
+        endpoint: Some(https_uri(&server)),
+        ..ClientOptions::default()
+    };
+    let core = ClientCore::new::<Arm>(FakeCredential::new(), options, "Contoso.Tests").unwrap();
+    let pager: Pager<Rules> = core.pager(
+        "Contoso.Tests.Rules.list",
+        PagerOptions {
+            context: azure_core::http::Context::new().with_value(parent),
+            ..PagerOptions::default()
+        },
+        first_request(&server),
+        &[200],
+        Some(API_VERSION),
+        &ERRORS,
+    );
+    let items: Vec<String> = pager.try_collect().await.unwrap();
+    assert_eq!(items.len(), 5);
+    let spans = tracing.spans();
+    assert_eq!(
+        spans.len(),
+        4,
+        "the caller's span and three pages: {spans:#?}"
+    );
+    assert!(spans[1..].iter().all(|s| s.parent == Some(spans[0].id)));
 }

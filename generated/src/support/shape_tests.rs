@@ -133,7 +133,7 @@ struct Client {
 impl Client {
     fn new(credential: Arc<dyn TokenCredential>, options: Option<ClientOptions>) -> Result<Self> {
         let options = options.unwrap_or_default();
-        let core = ClientCore::new::<ResourceManager>(credential, options)?;
+        let core = ClientCore::new::<ResourceManager>(credential, options, "Contoso.Tests")?;
         Ok(Self { core })
     }
 
@@ -175,7 +175,8 @@ impl Client {
         set_json_body(&mut request, parameters)?;
         let response = self
             .core
-            .send(
+            .call(
+                "Contoso.Tests.Widgets.call",
                 &options.method_options.context,
                 &mut request,
                 &[200],
@@ -205,7 +206,8 @@ impl Client {
         )?;
         let response = self
             .core
-            .send(
+            .call(
+                "Contoso.Tests.Widgets.call",
                 &options.method_options.context,
                 &mut request,
                 &[200],
@@ -232,6 +234,7 @@ impl Client {
             },
         )?;
         Ok(self.core.poller(
+            "Contoso.Tests.Widgets.start",
             options.method_options.context,
             request,
             &[200, 202],
@@ -249,6 +252,7 @@ impl Client {
         )?;
         let request = Request::new(url, Method::Get);
         let pager = self.core.pager(
+            "Contoso.Tests.Widgets.list",
             options.method_options,
             request,
             &[200],
@@ -269,7 +273,8 @@ impl Client {
         request.insert_header("if-none-match", if_none_match.to_string());
         let response = self
             .core
-            .send(
+            .call(
+                "Contoso.Tests.Widgets.call",
                 &options.method_options.context,
                 &mut request,
                 &[200, 304],
@@ -284,6 +289,7 @@ impl Client {
         let url = self.core.url(&[PathPart::Literal("/rules/old")], &[])?;
         let request = Request::new(url, Method::Delete);
         let poller = self.core.poller(
+            "Contoso.Tests.Widgets.start",
             options.method_options.context,
             request,
             &[200, 202, 204],

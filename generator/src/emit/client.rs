@@ -91,8 +91,9 @@ pub fn client_rs(service: &Service) -> TokenStream {
     let client = ident(&service.client);
     let endpoint = &service.endpoint;
     let endpoint_type = ident(&endpoint.type_name);
+    let namespace = &service.namespace;
     let client_doc = docs(&format!(
-        "Client for the {} management operations.\n\n{}\n\nIt is reached through [`{name}`](crate::endpoints::{name}): `{}` in the public cloud, another host in each sovereign cloud (see [`ClientOptions`] for how the cloud, endpoint and token audience are chosen).\n\nCreate one per credential and reuse it: it holds the HTTP pipeline and the token cache.",
+        "Client for the {} management operations.\n\n{}\n\nIt is reached through [`{name}`](crate::endpoints::{name}): `{}` in the public cloud, another host in each sovereign cloud (see [`ClientOptions`] for how the cloud, endpoint and token audience are chosen).\n\nCreate one per credential and reuse it: it holds the HTTP pipeline and the token cache.\n\nWith a tracer provider in `client_options.instrumentation`, each call opens a span named after its operation, with `az.namespace` `{namespace}`, as the parent of its HTTP requests' spans (see each method's `# Tracing`).",
         prose(&service.title),
         prose(&service.docs),
         endpoint.azure_public.host,
@@ -132,10 +133,14 @@ pub fn client_rs(service: &Service) -> TokenStream {
         }
 
         impl #client {
+            /// The resource provider namespace of the service: the `az.namespace` of the
+            /// client's tracing spans, and the first part of their names.
+            pub const NAMESPACE: &'static str = #namespace;
+
             #new_doc
             pub fn new(credential: Arc<dyn TokenCredential>, options: Option<ClientOptions>) -> Result<Self> {
                 let options = options.unwrap_or_default();
-                let core = ClientCore::new::<endpoints::#endpoint_type>(credential, options)?;
+                let core = ClientCore::new::<endpoints::#endpoint_type>(credential, options, Self::NAMESPACE)?;
                 Ok(Self { core })
             }
 
@@ -153,7 +158,7 @@ pub fn client_rs(service: &Service) -> TokenStream {
     }
 }
 
-fn collect_model(ty: &TypeRef, out: &mut BTreeSet<String>) {
+pub(super) fn collect_model(ty: &TypeRef, out: &mut BTreeSet<String>) {
     if let TypeRef::Model {
         scope: Scope::Local,
         name,
@@ -241,6 +246,7 @@ fn method(service: &Service, op: &Operation) -> TokenStream {
         .filter(|p| p.fixed.is_none() && p.location != Location::Path)
         .map(param_check);
     let http_method = ident(&http_method_variant(&op.http_method));
+    let span = &op.span_name;
     let headers = op
         .params
         .iter()
@@ -308,6 +314,7 @@ fn method(service: &Service, op: &Operation) -> TokenStream {
                 #(#headers)*
                 #body
                 let poller = self.core.poller(
+                    #span,
                     options.method_options.context,
                     request,
                     &[#(#statuses),*],
@@ -341,6 +348,7 @@ fn method(service: &Service, op: &Operation) -> TokenStream {
                 #(#headers)*
                 #body
                 let pager = self.core.pager(
+                    #span,
                     options.method_options,
                     request,
                     &[#(#statuses),*],
@@ -400,14 +408,14 @@ fn method(service: &Service, op: &Operation) -> TokenStream {
             #body
             let response = self
                 .core
-                .send(&options.method_options.context, &mut request, &[#(#statuses),*], &#error_contract)
+                .call(#span, &options.method_options.context, &mut request, &[#(#statuses),*], &#error_contract)
                 .await?;
             #decode
         }
     }
 }
 
-fn http_method_variant(method: &str) -> String {
+pub(super) fn http_method_variant(method: &str) -> String {
     let lower = method.to_ascii_lowercase();
     let mut chars = lower.chars();
     chars
@@ -416,7 +424,7 @@ fn http_method_variant(method: &str) -> String {
         .unwrap_or_default()
 }
 
-fn error_contract_path(op: &Operation) -> TokenStream {
+pub(super) fn error_contract_path(op: &Operation) -> TokenStream {
     let constant = ident(&op.error.constant);
     match op.error.scope {
         Scope::Common => quote! { crate::common::#constant },
@@ -686,6 +694,14 @@ fn method_docs(service: &Service, op: &Operation) -> String {
         };
         text.push_str(&format!("\n\n# Returns\n\n{returns}"));
     }
+    let tracing = if op.long_running.is_some() {
+        "one span for the whole operation, with every poll's HTTP span under it; it ends with the operation, or when the poller is dropped"
+    } else if op.paging.is_some() {
+        "one span for the whole list, with every page's HTTP span under it; it ends with the list, or when the pager is dropped"
+    } else {
+        "one span for the call, with the HTTP span of each try under it"
+    };
+    text.push_str(&format!("\n\n# Tracing\n\n`{}`: {tracing}.", op.span_name));
     text.push_str("\n\n# Errors\n\n[`ErrorKind::InvalidParameter`](crate::ErrorKind::InvalidParameter) when an argument breaks its documented constraints (nothing is sent); [`ErrorKind::Service`](crate::ErrorKind::Service) with the service's error code and message when it answers with an error status.");
     if op.http_method == "POST" {
         text.push_str(&format!(

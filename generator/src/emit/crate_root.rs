@@ -93,6 +93,13 @@ pub fn lib_rs(ir: &Crate) -> EmittedFile {
         pub mod support;
         pub use support::api::*;
 
+        /// Typed test doubles (feature `test-doubles`): a local mock server, clients pointed
+        /// at it, and, in each service's `doubles` module, an expectation per operation.
+        #[cfg(feature = "test-doubles")]
+        pub mod doubles {
+            pub use crate::support::doubles::*;
+        }
+
         #common
         #endpoints
         #rotation
@@ -136,6 +143,10 @@ pub fn service_mod_rs(service: &Service) -> TokenStream {
 
         mod client;
         mod models;
+
+        #[cfg(feature = "test-doubles")]
+        #[rustfmt::skip]
+        pub mod doubles;
 
         pub use client::{#client, #(#options),*};
         pub use models::{#(#models),*};

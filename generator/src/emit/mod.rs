@@ -3,6 +3,7 @@
 
 mod client;
 mod crate_root;
+mod doubles;
 mod endpoints;
 mod examples;
 mod models;
@@ -40,6 +41,7 @@ enum Kind<'a> {
     ServiceMod(&'a Service),
     Models(&'a Service),
     Client(&'a Service),
+    Doubles(&'a Service),
     Examples(&'a Service),
     ResourceIds(&'a Service),
     ServiceRotation(&'a Service),
@@ -70,6 +72,7 @@ impl FileJob<'_> {
             }
             Kind::Models(service) => file(models::service_models(service), &service.sources),
             Kind::Client(service) => file(client::client_rs(service), &service.sources),
+            Kind::Doubles(service) => file(doubles::doubles_rs(service), &service.sources),
             Kind::Examples(service) => file(examples::examples_rs(service), &service.sources),
             Kind::ResourceIds(service) => file(resource_ids::ids_rs(service), &service.sources),
             Kind::ServiceRotation(service) => {
@@ -102,6 +105,7 @@ pub fn jobs(ir: &Crate) -> Vec<FileJob<'_>> {
         jobs.push(job(format!("{dir}/mod.rs"), Kind::ServiceMod(service)));
         jobs.push(job(format!("{dir}/models.rs"), Kind::Models(service)));
         jobs.push(job(format!("{dir}/client.rs"), Kind::Client(service)));
+        jobs.push(job(format!("{dir}/doubles.rs"), Kind::Doubles(service)));
         if !service.resource_ids.is_empty() {
             jobs.push(job(format!("{dir}/ids.rs"), Kind::ResourceIds(service)));
         }

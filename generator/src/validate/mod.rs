@@ -137,6 +137,7 @@ fn validate_service<'b>(
     for op in &service.operations {
         let mut cx = cx_for(op, service, resolver, refs_complete, out);
         names.operation(&mut cx, op);
+        cx.path_provider(&op.spec.path, &manifest.spec.namespace);
         cx.schemas();
         cx.operation(&op.spec);
     }

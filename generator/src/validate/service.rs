@@ -1,5 +1,6 @@
 //! The service folder (it names the service's module) and `service.yaml`'s own fields: title,
-//! documentation and security scheme (its `endpoint` is checked with the endpoint sets).
+//! documentation, resource provider namespace and security scheme (its `endpoint` is checked
+//! with the endpoint sets).
 
 use super::Cx;
 use super::syntax::{is_https_url, kebab};
@@ -61,6 +62,16 @@ impl Cx<'_, '_> {
         let root = FieldPath::root();
         self.docs(&root.key("title"), &manifest.title);
         self.docs(&root.key("docs"), &manifest.docs);
+        if !is_namespace(&manifest.namespace) {
+            self.error(
+                &root.key("namespace"),
+                format!(
+                    "namespace `{}` is not a resource provider namespace",
+                    manifest.namespace
+                ),
+                Some("write the provider's namespace as Azure lists it: dot-separated names of letters and digits, each starting with a letter (`Microsoft.ServiceBus`)".into()),
+            );
+        }
         let security = &manifest.security;
         if security.kind != "oauth2" {
             self.error(
@@ -78,6 +89,76 @@ impl Cx<'_, '_> {
                 ),
                 None,
             );
+        }
+    }
+}
+
+impl Cx<'_, '_> {
+    /// An operation's path names its resource provider (`/providers/Microsoft.ServiceBus/...`):
+    /// it must be the service's `namespace`, which names the operation's tracing spans.
+    pub(super) fn path_provider(&mut self, path: &str, namespace: &str) {
+        if !is_namespace(namespace) {
+            return;
+        }
+        let mut segments = path.split('/');
+        while let Some(segment) = segments.next() {
+            if !segment.eq_ignore_ascii_case("providers") {
+                continue;
+            }
+            let Some(provider) = segments.next() else {
+                break;
+            };
+            if provider.contains('{') || provider.eq_ignore_ascii_case(namespace) {
+                continue;
+            }
+            self.error_within(
+                &FieldPath::root().key("path"),
+                provider,
+                format!(
+                    "the path's resource provider `{provider}` is not the service's namespace `{namespace}`"
+                ),
+                Some("a service is one resource provider: correct `namespace` in service.yaml, or move the operation to its provider's service".into()),
+            );
+        }
+    }
+}
+
+/// A resource provider namespace: dot-separated names, at least two, of ASCII letters and
+/// digits, each starting with a letter (`Microsoft.ServiceBus`, `Dynatrace.Observability`).
+fn is_namespace(text: &str) -> bool {
+    let mut parts = 0;
+    for part in text.split('.') {
+        let valid = part.starts_with(|c: char| c.is_ascii_alphabetic())
+            && part.chars().all(|c| c.is_ascii_alphanumeric());
+        if !valid {
+            return false;
+        }
+        parts += 1;
+    }
+    parts >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_namespace;
+
+    #[test]
+    fn namespaces_are_dotted_names() {
+        for good in ["Microsoft.ServiceBus", "Dynatrace.Observability", "A.B2.C"] {
+            assert!(is_namespace(good), "{good}");
+        }
+        for bad in [
+            "",
+            "Microsoft",
+            "Microsoft.",
+            ".Microsoft",
+            "Microsoft..X",
+            "Microsoft.Service Bus",
+            "Microsoft.2x",
+            "Microsoft/ServiceBus",
+            "Microsoft.Service-Bus",
+        ] {
+            assert!(!is_namespace(bad), "{bad}");
         }
     }
 }
