@@ -347,8 +347,13 @@ impl<'de, F: FnOnce(&str) -> bool> Visitor<'de> for KeyWith<F> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(String::new())
     }
-    fn visit_enum<A: de::EnumAccess<'de>>(self, _: A) -> Result<String, A::Error> {
-        Ok(String::new())
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<String, A::Error> {
+        // A tagged key (`!tag name:`). Its value must be read even though it names nothing:
+        // serde_yaml loses its place in the document (and panics) when it is left unread.
+        use serde::de::VariantAccess;
+        let (_, variant): (IgnoredAny, _) = data.variant()?;
+        variant.newtype_variant::<IgnoredAny>()?;
+        self.finish(String::new())
     }
 }
 
@@ -640,6 +645,18 @@ schemas:
             ]
         );
         assert!(duplicate_keys("a: 1\nb: [1, 2]\n", 10).unwrap().is_empty());
+    }
+
+    /// A tagged key is read whole, so the scan keeps its place: the keys after it are still
+    /// checked (serde_yaml panicked here when the tagged key was left unread).
+    #[test]
+    fn a_tagged_key_does_not_lose_the_scan_its_place() {
+        let text =
+            "responses:\n  !tag '200': {docs: a}\n  default: {docs: b}\n  default: {docs: c}\n";
+        let dups = duplicate_keys(text, 10).unwrap();
+        assert_eq!(dups.len(), 1, "{dups:?}");
+        assert_eq!(dups[0].key, "default");
+        assert_eq!(dups[0].position, (4, 3));
     }
 
     #[test]

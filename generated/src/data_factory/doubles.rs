@@ -67,9 +67,10 @@ pub struct IntegrationRuntimesGet {
 }
 
 impl IntegrationRuntimesGet {
-    ///Answers with `model` (status 200).
-    pub fn returns(self, model: &IntegrationRuntimeResource) -> Expectation {
-        self.expectation.reply(200u16, Some(model), BodyFormat::Json, "", None)
+    /// Answers with `model`: with its body and the first status that has one, or, for `None`, the first status without a body.
+    pub fn returns(self, model: Option<&IntegrationRuntimeResource>) -> Expectation {
+        let status = if model.is_some() { 200u16 } else { 304u16 };
+        self.expectation.reply(status, model, BodyFormat::Json, "", None)
     }
 
     /// Answers with `status` and an error body in the service's own error shape, carrying `code` and `message`.

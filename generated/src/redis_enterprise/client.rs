@@ -172,6 +172,10 @@ impl RedisEnterpriseClient {
     ///
     /// A [`Pager`] over the items of every page, which sends nothing until it is polled and fetches each page when the items of the one before are used up. [`Pager::into_pages`] gives whole pages with their status and headers, and [`Pager::continuation`] where to resume through `options.method_options.continuation`. A next page is read only from the endpoint's own host.
     ///
+    /// # Tracing
+    ///
+    /// `Microsoft.Cache.Databases.listByCluster`: one span for the whole list, with every page's HTTP span under it; it ends with the list, or when the pager is dropped.
+    ///
     /// # Errors
     ///
     /// [`ErrorKind::InvalidParameter`](crate::ErrorKind::InvalidParameter) when an argument breaks its documented constraints (nothing is sent); [`ErrorKind::Service`](crate::ErrorKind::Service) with the service's error code and message when it answers with an error status.
@@ -227,6 +231,7 @@ impl RedisEnterpriseClient {
         let pager = self
             .core
             .pager(
+                "Microsoft.Cache.Databases.listByCluster",
                 options.method_options,
                 request,
                 &[200],
