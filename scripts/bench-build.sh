@@ -352,13 +352,13 @@ fi
 
 if want t; then
   log "(t) TLS features: clean builds of azure-mgmt (all services), one after another, own target dir each"
-  [ -d "$WORK/real" ] || make_workspace real
+  make_workspace tls
   declare -A TW TC TN
   for run in $(seq "$RUNS"); do
     for tls in ${TLS:-rustls-aws-lc native-tls rustls-ring}; do
       t=(); t_cpu=()
       CARGO_TARGET_DIR=$WORK/target-tls-$tls; rm -rf "$CARGO_TARGET_DIR"
-      timed t build_in real --no-default-features --features "all-services,$tls"
+      timed t build_in tls --no-default-features --features "all-services,$tls"
       crates=$(grep -c '^ *Compiling ' "$WORK/last.log" || true)
       TW[$tls]="${TW[$tls]:-} ${t[0]}"
       TC[$tls]="${TC[$tls]:-} ${t_cpu[0]}"
