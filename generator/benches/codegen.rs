@@ -628,6 +628,16 @@ pub fn synthesize(real: &Path, out: &Path, n: usize) -> std::io::Result<()> {
         if let Some(Value::String(title)) = manifest.get_mut("title") {
             title.push_str(&format!(" {s:04}"));
         }
+        // The provider namespace the paths name moves with them (see `service_path`).
+        if let Some(Value::String(namespace)) = manifest.get_mut("namespace") {
+            let in_paths = format!("/providers/{namespace}/");
+            let named = template.operations.iter().any(|(_, op)| {
+                matches!(op.get("path"), Some(Value::String(path)) if path.contains(&in_paths))
+            });
+            if named {
+                namespace.push_str(&format!("S{s}"));
+            }
+        }
         // Each original operation id, and the id of its first copy in this service.
         let mut copies: BTreeMap<String, String> = BTreeMap::new();
         let mut in_service = 0;
@@ -642,7 +652,13 @@ pub fn synthesize(real: &Path, out: &Path, n: usize) -> std::io::Result<()> {
                 {
                     copies.entry(id.clone()).or_insert_with(|| copy.clone());
                 }
-                write_yaml(&dir.join(format!("{stem}-{g:05}.yaml")), &varied)?;
+                // Named after the new operation id, as the validator asks of every spec
+                // (a file named otherwise is a warning, and a warning costs a located message).
+                let file = match varied.get("operationId") {
+                    Some(Value::String(id)) => heck::ToKebabCase::to_kebab_case(id.as_str()),
+                    _ => format!("{stem}-{g:05}"),
+                };
+                write_yaml(&dir.join(format!("{file}.yaml")), &varied)?;
                 in_service += 1;
                 g += 1;
             }
@@ -685,8 +701,18 @@ fn templates(real: &Path) -> std::io::Result<Vec<Template>> {
             operations.push((stem, read_yaml(&file)?));
         }
         if !operations.is_empty() {
+            // The shapes live under the service's own provider namespace, as every path of a
+            // service must.
+            let namespace = match manifest.get("namespace") {
+                Some(Value::String(namespace)) => namespace.as_str(),
+                _ => "Contoso.Shapes",
+            };
             for (stem, text) in SHAPES {
-                let shape = serde_yaml::from_str(text).expect("the shapes are YAML");
+                let text = text.replace(
+                    "/providers/Contoso.Shapes/",
+                    &format!("/providers/{namespace}/"),
+                );
+                let shape = serde_yaml::from_str(&text).expect("the shapes are YAML");
                 operations.push((stem.to_owned(), shape));
             }
             templates.push(Template {
