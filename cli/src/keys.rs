@@ -136,8 +136,11 @@ pub async fn run(matches: &ArgMatches, context: &Context) -> Result<Code, CliErr
         .map(|id| (context.open)(id))
         .collect::<azure_mgmt::Result<Vec<_>>>()?;
     let concurrency = usize::from(*matches.get_one::<u16>("concurrency").unwrap_or(&4));
+    // `rotate` has no --slot.
     let slot = matches
-        .get_one::<String>("slot")
+        .try_get_one::<String>("slot")
+        .ok()
+        .flatten()
         .map(|s| s.parse::<Slot>().unwrap_or(Slot::Primary));
     if context.dry_run {
         return Ok(dry_run(name, &targets, slot).await);

@@ -1,0 +1,816 @@
+//! The built `azk` binary against local wiremock servers, as an operator or a script runs it.
+//!
+//! The binary reaches the servers through its debug-build test hook: `AZK_TEST_SERVER` sends
+//! every request, whatever its host, to the local server over plain http, with the host it was
+//! addressed to in `x-azk-test-host` (`src/transport.rs`). Credentials are real: `--auth
+//! client-secret` from `AZURE_*` variables, its token fetched from the same server.
+
+use serde_json::{Value, json};
+use std::process::Output;
+use wiremock::matchers::{body_partial_json, header, method, path, path_regex, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const RULE: &str = "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ServiceBus/namespaces/myspace/authorizationRules/app";
+const RULE_PATH: &str = "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ServiceBus/namespaces/myspace/AuthorizationRules/app";
+const TOKEN: &str = "token-from-the-local-authority";
+const CLIENT_SECRET: &str = "client-secret-never-printed";
+
+/// Keys as the service returns them; every value holds `SECRET` so a leak is easy to find.
+fn keys(primary: &str, secondary: &str) -> Value {
+    json!({
+        "primaryKey": format!("SECRET-{primary}"),
+        "secondaryKey": format!("SECRET-{secondary}"),
+        "primaryConnectionString": format!("Endpoint=sb://myspace/;SharedAccessKey=SECRET-{primary}"),
+        "secondaryConnectionString": format!("Endpoint=sb://myspace/;SharedAccessKey=SECRET-{secondary}"),
+        "keyName": "app",
+    })
+}
+
+/// A server whose token endpoint answers `--auth client-secret`.
+async fn server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/tenant/oauth2/v2.0/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "token_type": "Bearer", "expires_in": 3600, "access_token": TOKEN,
+        })))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Runs `azk` with `args` against `server`, stdin empty (not a terminal).
+async fn azk(server: &MockServer, args: &[&str]) -> Output {
+    azk_with(server, args, &[], &[]).await
+}
+
+async fn azk_with(
+    server: &MockServer,
+    args: &[&str],
+    env: &[(&str, &str)],
+    remove: &[&str],
+) -> Output {
+    let mut command = assert_cmd::Command::cargo_bin("azk").expect("built");
+    command
+        .env("AZK_TEST_SERVER", server.address().to_string())
+        .env("AZURE_TENANT_ID", "tenant")
+        .env("AZURE_CLIENT_ID", "client")
+        .env("AZURE_CLIENT_SECRET", CLIENT_SECRET)
+        .args(["--auth", "client-secret"])
+        .args(args)
+        .write_stdin("");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    for key in remove {
+        command.env_remove(key);
+    }
+    tokio::task::spawn_blocking(move || command.output().expect("runs"))
+        .await
+        .expect("joined")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn json_out(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is JSON ({e}):\n{}\n{}",
+            stdout(output),
+            stderr(output)
+        )
+    })
+}
+
+/// No secret anywhere the operator sees.
+fn assert_no_secret(output: &Output) {
+    for text in [stdout(output), stderr(output)] {
+        assert!(!text.contains("SECRET"), "a key leaked:\n{text}");
+        assert!(
+            !text.contains(CLIENT_SECRET),
+            "the client secret leaked:\n{text}"
+        );
+    }
+}
+
+/// Requests that reached the management API (token requests aside).
+async fn management_requests(server: &MockServer) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| !r.url.path().ends_with("/token"))
+        .collect()
+}
+
+async fn mount_list(server: &MockServer, body: Value) {
+    Mock::given(method("POST"))
+        .and(path(format!("{RULE_PATH}/listKeys")))
+        .and(query_param("api-version", "2017-04-01"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(server)
+        .await;
+}
+
+async fn mount_regenerate(server: &MockServer, key_type: &str, response: ResponseTemplate) {
+    Mock::given(method("POST"))
+        .and(path(format!("{RULE_PATH}/regenerateKeys")))
+        .and(body_partial_json(json!({ "keyType": key_type })))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_generated_command_prints_json_with_secrets_masked() {
+    let server = server().await;
+    mount_list(&server, keys("P0", "S0")).await;
+    let args = [
+        "service-bus",
+        "namespaces-list-keys",
+        "--subscription-id",
+        "sub",
+        "--resource-group-name",
+        "rg",
+        "--namespace-name",
+        "myspace",
+        "--authorization-rule-name",
+        "app",
+        "-o",
+        "json",
+    ];
+    let output = azk(&server, &args).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_no_secret(&output);
+    insta::assert_json_snapshot!("list_keys_masked", json_out(&output));
+
+    let mut shown = args.to_vec();
+    shown.push("--show-secrets");
+    let output = azk(&server, &shown).await;
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        json_out(&output),
+        keys("P0", "S0"),
+        "--show-secrets prints the values"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn body_flags_and_body_files_build_the_request() {
+    let server = server().await;
+    mount_regenerate(
+        &server,
+        "SecondaryKey",
+        ResponseTemplate::new(200).set_body_json(keys("P0", "S1")),
+    )
+    .await;
+    let base = [
+        "service-bus",
+        "namespaces-regenerate-keys",
+        "--subscription-id",
+        "sub",
+        "--resource-group-name",
+        "rg",
+        "--namespace-name",
+        "myspace",
+        "--authorization-rule-name",
+        "app",
+    ];
+    let mut flags = base.to_vec();
+    flags.extend(["--key-type", "SecondaryKey"]);
+    let output = azk(&server, &flags).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_no_secret(&output);
+    let table = stdout(&output);
+    let line = table
+        .lines()
+        .find(|l| l.starts_with("secondaryKey "))
+        .expect("a line per field");
+    assert_eq!(
+        line.split_whitespace().collect::<Vec<_>>(),
+        ["secondaryKey", "<redacted>"]
+    );
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("body.json");
+    std::fs::write(&file, r#"{"keyType": "SecondaryKey"}"#).expect("write");
+    let at = format!("@{}", file.display());
+    let mut from_file = base.to_vec();
+    from_file.extend(["--body", &at, "-o", "json"]);
+    let output = azk(&server, &from_file).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(json_out(&output)["secondaryKey"], "<redacted>");
+    let sent = management_requests(&server).await;
+    assert_eq!(sent.len(), 2);
+    for request in &sent {
+        assert_eq!(
+            serde_json::from_slice::<Value>(&request.body).expect("json"),
+            json!({"keyType": "SecondaryKey"})
+        );
+    }
+
+    // An enum value the spec does not list, and JSON on the command line, are refused.
+    let mut bad = base.to_vec();
+    bad.extend(["--key-type", "TertiaryKey"]);
+    let output = azk(&server, &bad).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("[possible values: PrimaryKey, SecondaryKey]"),
+        "{}",
+        stderr(&output)
+    );
+    let mut inline = base.to_vec();
+    inline.extend(["--body", r#"{"keyType":"PrimaryKey","key":"SECRET"}"#]);
+    let output = azk(&server, &inline).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert_no_secret(&output);
+    assert_eq!(
+        management_requests(&server).await.len(),
+        2,
+        "nothing more was sent"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_value_breaking_the_spec_is_refused_before_sending() {
+    let server = server().await;
+    let output = azk(
+        &server,
+        &[
+            "service-bus",
+            "namespaces-list-keys",
+            "--subscription-id",
+            "sub",
+            "--resource-group-name",
+            "rg",
+            "--namespace-name",
+            "ns",
+            "--authorization-rule-name",
+            "app",
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("namespaceName"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(management_requests(&server).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_run_prints_the_request_and_sends_nothing() {
+    let server = server().await;
+    let output = azk(
+        &server,
+        &[
+            "--dry-run",
+            "service-bus",
+            "namespaces-regenerate-keys",
+            "--subscription-id",
+            "sub",
+            "--resource-group-name",
+            "rg",
+            "--namespace-name",
+            "myspace",
+            "--authorization-rule-name",
+            "app",
+            "--key-type",
+            "PrimaryKey",
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty(),
+        "not even a token request"
+    );
+    let text = stdout(&output);
+    assert!(
+        !text.to_ascii_lowercase().contains("authorization:"),
+        "{text}"
+    );
+    insta::with_settings!({filters => vec![
+        (r"x-ms-client-request-id: [0-9a-f-]+", "x-ms-client-request-id: [id]"),
+        (r"user-agent: .*", "user-agent: [user agent]"),
+    ]}, {
+        insta::assert_snapshot!("dry_run_regenerate", text);
+    });
+
+    // A secret in the body (the key a caller sets) is redacted.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("body.json");
+    std::fs::write(&file, r#"{"keyType": "PrimaryKey", "key": "SECRET-mine"}"#).expect("write");
+    let at = format!("@{}", file.display());
+    let output = azk(
+        &server,
+        &[
+            "--dry-run",
+            "-o",
+            "json",
+            "service-bus",
+            "namespaces-regenerate-keys",
+            "--subscription-id",
+            "sub",
+            "--resource-group-name",
+            "rg",
+            "--namespace-name",
+            "myspace",
+            "--authorization-rule-name",
+            "app",
+            "--body",
+            &at,
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_no_secret(&output);
+    assert_eq!(
+        json_out(&output)[0]["body"],
+        json!({"keyType": "PrimaryKey", "key": "<redacted>"})
+    );
+
+    // keys rotate: the first request, the secondary's regeneration.
+    let output = azk(
+        &server,
+        &["--dry-run", "-o", "json", "keys", "rotate", "--id", RULE],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let shown = json_out(&output);
+    assert_eq!(shown[0]["method"], "POST");
+    assert_eq!(shown[0]["body"], json!({"keyType": "SecondaryKey"}));
+    assert!(
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_list_masks_by_default() {
+    let server = server().await;
+    mount_list(&server, keys("P0", "S0")).await;
+    let output = azk(&server, &["keys", "list", "--id", RULE]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_no_secret(&output);
+    insta::assert_snapshot!("keys_list_table", stdout(&output));
+    let output = azk(
+        &server,
+        &["keys", "list", "--id", RULE, "--show-secrets", "-o", "json"],
+    )
+    .await;
+    assert_eq!(
+        json_out(&output)["resources"][0]["keys"]["secondary"]["key"],
+        "SECRET-S0"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regenerating_without_yes_is_refused_when_stdin_is_not_a_terminal() {
+    let server = server().await;
+    for args in [
+        &["keys", "regenerate", "--slot", "primary", "--id", RULE][..],
+        &["keys", "rotate", "--wait", "0s", "--id", RULE][..],
+    ] {
+        let output = azk(&server, args).await;
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("without --yes"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    let output = azk(&server, &["keys", "rotate", "--yes", "--id", RULE]).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("needs --wait"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(management_requests(&server).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotate_does_the_secondary_then_the_primary_and_verifies_each() {
+    let server = server().await;
+    mount_regenerate(
+        &server,
+        "SecondaryKey",
+        ResponseTemplate::new(200).set_body_json(keys("P0", "S1")),
+    )
+    .await;
+    mount_regenerate(
+        &server,
+        "PrimaryKey",
+        ResponseTemplate::new(200).set_body_json(keys("P1", "S1")),
+    )
+    .await;
+    mount_list(&server, keys("P1", "S1")).await;
+    let output = azk(
+        &server,
+        &[
+            "keys", "rotate", "--yes", "--wait", "0s", "--id", RULE, "-o", "json",
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_no_secret(&output);
+    insta::assert_json_snapshot!("rotate_done", json_out(&output));
+    let steps: Vec<String> = management_requests(&server)
+        .await
+        .iter()
+        .map(|r| {
+            let body: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
+            format!(
+                "{} {}",
+                r.url.path().rsplit('/').next().unwrap_or_default(),
+                body["keyType"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "regenerateKeys SecondaryKey",
+            "listKeys ",
+            "regenerateKeys PrimaryKey",
+            "listKeys "
+        ]
+    );
+    assert!(
+        stderr(&output).contains("the new secondary key is confirmed"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotation_failing_after_the_first_slot_says_what_works() {
+    let server = server().await;
+    mount_regenerate(
+        &server,
+        "SecondaryKey",
+        ResponseTemplate::new(200).set_body_json(keys("P0", "S1")),
+    )
+    .await;
+    mount_regenerate(
+        &server,
+        "PrimaryKey",
+        ResponseTemplate::new(409)
+            .set_body_json(json!({"code": "Conflict", "message": "the rule is being updated"})),
+    )
+    .await;
+    mount_list(&server, keys("P0", "S1")).await;
+    let output = azk(
+        &server,
+        &[
+            "keys", "rotate", "--yes", "--wait", "0s", "--id", RULE, "-o", "json",
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(6), "{}", stderr(&output));
+    assert_no_secret(&output);
+    insta::assert_json_snapshot!("rotate_incomplete", json_out(&output));
+    let err = stderr(&output);
+    assert!(err.contains("the rule is being updated"), "{err}");
+    assert!(
+        err.contains("secondary key: regenerated and confirmed"),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_resources_get_a_summary_table() {
+    let server = server().await;
+    mount_regenerate(
+        &server,
+        "SecondaryKey",
+        ResponseTemplate::new(200).set_body_json(keys("P0", "S1")),
+    )
+    .await;
+    mount_list(&server, keys("P0", "S1")).await;
+    let other = RULE.replace("/app", "/other");
+    Mock::given(method("POST"))
+        .and(path_regex("/other/regenerateKeys$"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(json!({"code": "NotFound", "message": "no such rule"})),
+        )
+        .mount(&server)
+        .await;
+    let ids = format!("{RULE}\n# a comment\n\n{other}\n");
+    let mut command = assert_cmd::Command::cargo_bin("azk").expect("built");
+    command
+        .env("AZK_TEST_SERVER", server.address().to_string())
+        .env("AZURE_TENANT_ID", "tenant")
+        .env("AZURE_CLIENT_ID", "client")
+        .env("AZURE_CLIENT_SECRET", CLIENT_SECRET)
+        .args([
+            "--auth",
+            "client-secret",
+            "keys",
+            "regenerate",
+            "--slot",
+            "secondary",
+            "--yes",
+            "--id",
+            "-",
+        ])
+        .write_stdin(ids);
+    let output = tokio::task::spawn_blocking(move || command.output().expect("runs"))
+        .await
+        .expect("joined");
+    assert_eq!(
+        output.status.code(),
+        Some(5),
+        "the worst outcome: {}",
+        stderr(&output)
+    );
+    assert_no_secret(&output);
+    insta::assert_snapshot!("regenerate_many_table", stdout(&output));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_resource_id_is_refused_before_sending() {
+    let server = server().await;
+    let output = azk(
+        &server,
+        &[
+            "keys",
+            "list",
+            "--id",
+            "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Nope/things/x",
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("Service Bus namespace authorization rule"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(management_requests(&server).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_credentials_exit_3() {
+    let server = server().await;
+    let output = azk_with(
+        &server,
+        &["keys", "list", "--id", RULE],
+        &[],
+        &["AZURE_CLIENT_SECRET"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("AZURE_CLIENT_SECRET"),
+        "{}",
+        stderr(&output)
+    );
+
+    // The default, developer tools, with neither az nor azd on PATH.
+    let empty = tempfile::tempdir().expect("temp dir");
+    let mut command = assert_cmd::Command::cargo_bin("azk").expect("built");
+    command
+        .env("AZK_TEST_SERVER", server.address().to_string())
+        .env("PATH", empty.path())
+        .args(["keys", "list", "--id", RULE, "--no-retry"])
+        .write_stdin("");
+    let output = tokio::task::spawn_blocking(move || command.output().expect("runs"))
+        .await
+        .expect("joined");
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert!(management_requests(&server).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sovereign_clouds_change_the_host_and_the_token_audience() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("{RULE_PATH}/listKeys")))
+        .and(header("x-azk-test-host", "management.chinacloudapi.cn"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(keys("P0", "S0")))
+        .mount(&server)
+        .await;
+    let output = azk(&server, &["--cloud", "china", "keys", "list", "--id", RULE]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let token = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|r| r.url.path().ends_with("/token"))
+        .expect("a token request");
+    assert_eq!(
+        token
+            .headers
+            .get("x-azk-test-host")
+            .map(|v| v.to_str().unwrap_or("")),
+        Some("login.chinacloudapi.cn")
+    );
+    let body = String::from_utf8_lossy(&token.body).into_owned();
+    // The audience of the China cloud's endpoint set in specs/common.yaml.
+    assert!(
+        body.contains("scope=https%3A%2F%2Fmanagement.chinacloudapi.cn%2F.default"),
+        "{body}"
+    );
+}
+
+/// Key Vault's challenge, then the write.
+async fn mount_vault(server: &MockServer, status: u16) {
+    Mock::given(method("PUT"))
+        .and(header("x-azk-test-host", "myvault.vault.azure.net"))
+        .respond_with(ResponseTemplate::new(401).insert_header(
+            "www-authenticate",
+            r#"Bearer authorization="https://login.microsoftonline.com/tenant", resource="https://vault.azure.net""#,
+        ))
+        .with_priority(10)
+        .mount(server)
+        .await;
+    let answer = if status == 200 {
+        ResponseTemplate::new(200).set_body_json(json!({
+            "value": "stored", "id": "https://myvault.vault.azure.net/secrets/sb-app/0123456789abcdef",
+            "attributes": {"enabled": true},
+        }))
+    } else {
+        ResponseTemplate::new(status).set_body_json(
+            json!({"error": {"code": "Forbidden", "message": "no secrets set permission"}}),
+        )
+    };
+    Mock::given(method("PUT"))
+        .and(path("/secrets/sb-app"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .respond_with(answer)
+        .with_priority(1)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_new_secondary_goes_to_key_vault_after_it_is_confirmed() {
+    let server = server().await;
+    mount_regenerate(
+        &server,
+        "SecondaryKey",
+        ResponseTemplate::new(200).set_body_json(keys("P0", "S1")),
+    )
+    .await;
+    mount_regenerate(
+        &server,
+        "PrimaryKey",
+        ResponseTemplate::new(200).set_body_json(keys("P1", "S1")),
+    )
+    .await;
+    mount_list(&server, keys("P1", "S1")).await;
+    mount_vault(&server, 200).await;
+    let output = azk(
+        &server,
+        &[
+            "keys",
+            "rotate",
+            "--yes",
+            "--wait",
+            "0s",
+            "--id",
+            RULE,
+            "-o",
+            "json",
+            "--to-key-vault",
+            "https://myvault.vault.azure.net",
+            "--secret-name",
+            "sb-app",
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_no_secret(&output);
+    assert_eq!(
+        json_out(&output)["resources"][0]["stored"],
+        json!({"vault": "https://myvault.vault.azure.net", "secretName": "sb-app", "version": "0123456789abcdef", "value": "connection string"})
+    );
+    let order: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| !r.url.path().ends_with("/token"))
+        .map(|r| {
+            format!(
+                "{} {}",
+                r.method,
+                r.url.path().rsplit('/').next().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "POST regenerateKeys",
+            "POST listKeys",
+            "PUT sb-app",
+            "PUT sb-app",
+            "POST regenerateKeys",
+            "POST listKeys"
+        ],
+        "stored after the secondary is confirmed, before the primary"
+    );
+    let written = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .rfind(|r| r.method.as_str() == "PUT")
+        .expect("a write");
+    let body: Value = serde_json::from_slice(&written.body).expect("json");
+    assert_eq!(
+        body["value"],
+        "Endpoint=sb://myspace/;SharedAccessKey=SECRET-S1"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_key_vault_write_says_the_key_rotated_and_how_to_recover() {
+    let server = server().await;
+    mount_regenerate(
+        &server,
+        "SecondaryKey",
+        ResponseTemplate::new(200).set_body_json(keys("P0", "S1")),
+    )
+    .await;
+    Mock::given(method("POST"))
+        .and(path(format!("{RULE_PATH}/regenerateKeys")))
+        .and(body_partial_json(json!({ "keyType": "PrimaryKey" })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(keys("P1", "S1")))
+        .expect(0)
+        .mount(&server)
+        .await;
+    mount_list(&server, keys("P0", "S1")).await;
+    mount_vault(&server, 403).await;
+    let output = azk(
+        &server,
+        &[
+            "keys",
+            "rotate",
+            "--yes",
+            "--wait",
+            "0s",
+            "--id",
+            RULE,
+            "--no-retry",
+            "--to-key-vault",
+            "https://myvault.vault.azure.net",
+            "--secret-name",
+            "sb-app",
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(7), "{}", stderr(&output));
+    assert_no_secret(&output);
+    let err = stderr(&output);
+    assert!(err.contains("was regenerated and confirmed"), "{err}");
+    assert!(err.contains("no secrets set permission"), "{err}");
+    assert!(err.contains(&format!("azk keys list --id {RULE_PATH} --slot secondary --to-key-vault https://myvault.vault.azure.net --secret-name sb-app")), "{err}");
+    assert!(err.contains("The primary key was not regenerated"), "{err}");
+    insta::assert_snapshot!("rotate_not_stored_table", stdout(&output));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_of_every_command_is_pinned() {
+    let server = server().await;
+    let mut pages = Vec::new();
+    let mut commands: Vec<Vec<String>> = vec![vec![], vec!["keys".into()]];
+    for sub in ["list", "regenerate", "rotate", "kinds"] {
+        commands.push(vec!["keys".into(), sub.into()]);
+    }
+    for service in azk_cli::generated::SERVICES {
+        commands.push(vec![service.name.into()]);
+        for op in service.operations {
+            commands.push(vec![service.name.into(), op.name.into()]);
+        }
+    }
+    for command in commands {
+        let mut args: Vec<&str> = command.iter().map(String::as_str).collect();
+        args.push("--help");
+        let output = azk(&server, &args).await;
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        pages.push(format!("$ azk {}\n{}", args.join(" "), stdout(&output)));
+    }
+    insta::assert_snapshot!("help", pages.join("\n"));
+}
