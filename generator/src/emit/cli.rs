@@ -609,3 +609,47 @@ fn run_fn(ir: &Crate, service: &Service, op: &Operation) -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_are_kebab_case_wire_names_kept_clear_of_the_runtime_flags() {
+        assert_eq!(flag("resourceGroupName", "param"), "resource-group-name");
+        assert_eq!(flag("api-version", "param"), "api-version");
+        assert_eq!(flag("keyType", "body"), "key-type");
+        // A wire name the runtime owns as a global flag gets the prefix instead.
+        assert_eq!(flag("output", "param"), "param-output");
+        assert_eq!(flag("body", "param"), "param-body");
+        assert_eq!(flag("showSecrets", "body"), "body-show-secrets");
+        assert_eq!(flag("type", "body"), "type");
+    }
+
+    #[test]
+    fn short_help_is_the_first_sentence_on_one_line() {
+        assert_eq!(
+            first_sentence("Regenerates a key.\nThe old one  stops working."),
+            "Regenerates a key."
+        );
+        assert_eq!(first_sentence("No full stop"), "No full stop");
+        assert_eq!(
+            first_sentence("Version 1.2 ends here."),
+            "Version 1.2 ends here."
+        );
+    }
+
+    #[test]
+    fn constraints_are_said_in_the_help() {
+        let c = Constraints {
+            min_length: Some(1),
+            max_length: Some(90),
+            pattern: Some("^[a-z]+$".into()),
+        };
+        assert_eq!(
+            constraint_text(&c),
+            " (1 to 90 characters, matching ^[a-z]+$)"
+        );
+        assert_eq!(constraint_text(&Constraints::default()), "");
+    }
+}
