@@ -103,7 +103,7 @@ fn event_hubs_list_keys_command() -> Command {
                 .value_name("AUTHORIZATION_RULE_NAME")
                 .required(true)
                 .help(
-                    "The authorization rule name. (at least 1 characters) [path: authorizationRuleName]",
+                    "The authorization rule name. (at least 1 character) [path: authorizationRuleName]",
                 ),
         )
 }
@@ -190,7 +190,7 @@ fn event_hubs_regenerate_keys_command() -> Command {
                 .value_name("AUTHORIZATION_RULE_NAME")
                 .required(true)
                 .help(
-                    "The authorization rule name. (at least 1 characters) [path: authorizationRuleName]",
+                    "The authorization rule name. (at least 1 character) [path: authorizationRuleName]",
                 ),
         )
         .arg(
@@ -299,7 +299,7 @@ fn namespaces_create_or_update_authorization_rule_command() -> Command {
                 .value_name("AUTHORIZATION_RULE_NAME")
                 .required(true)
                 .help(
-                    "The authorization rule name. (at least 1 characters) [path: authorizationRuleName]",
+                    "The authorization rule name. (at least 1 character) [path: authorizationRuleName]",
                 ),
         )
         .arg(
@@ -381,7 +381,7 @@ fn namespaces_delete_authorization_rule_command() -> Command {
                 .value_name("AUTHORIZATION_RULE_NAME")
                 .required(true)
                 .help(
-                    "The authorization rule name. (at least 1 characters) [path: authorizationRuleName]",
+                    "The authorization rule name. (at least 1 character) [path: authorizationRuleName]",
                 ),
         )
 }
@@ -452,7 +452,7 @@ fn namespaces_get_authorization_rule_command() -> Command {
                 .value_name("AUTHORIZATION_RULE_NAME")
                 .required(true)
                 .help(
-                    "The authorization rule name. (at least 1 characters) [path: authorizationRuleName]",
+                    "The authorization rule name. (at least 1 character) [path: authorizationRuleName]",
                 ),
         )
 }

@@ -55,7 +55,7 @@ fn databases_get_command() -> Command {
                 .value_name("SUBSCRIPTION_ID")
                 .required(true)
                 .help(
-                    "The ID of the target subscription. (at least 1 characters) [path: subscriptionId]",
+                    "The ID of the target subscription. (at least 1 character) [path: subscriptionId]",
                 ),
         )
         .arg(
@@ -127,7 +127,7 @@ fn databases_list_keys_command() -> Command {
                 .value_name("SUBSCRIPTION_ID")
                 .required(true)
                 .help(
-                    "The ID of the target subscription. (at least 1 characters) [path: subscriptionId]",
+                    "The ID of the target subscription. (at least 1 character) [path: subscriptionId]",
                 ),
         )
         .arg(

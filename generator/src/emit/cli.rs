@@ -191,12 +191,16 @@ fn first_sentence(text: &str) -> String {
     }
 }
 
+fn characters(n: u64) -> &'static str {
+    if n == 1 { "character" } else { "characters" }
+}
+
 fn constraint_text(c: &Constraints) -> String {
     let mut rules = Vec::new();
     match (c.min_length, c.max_length) {
         (Some(min), Some(max)) => rules.push(format!("{min} to {max} characters")),
-        (Some(min), None) => rules.push(format!("at least {min} characters")),
-        (None, Some(max)) => rules.push(format!("at most {max} characters")),
+        (Some(min), None) => rules.push(format!("at least {min} {}", characters(min))),
+        (None, Some(max)) => rules.push(format!("at most {max} {}", characters(max))),
         (None, None) => {}
     }
     if let Some(pattern) = &c.pattern {
@@ -651,5 +655,10 @@ mod tests {
             " (1 to 90 characters, matching ^[a-z]+$)"
         );
         assert_eq!(constraint_text(&Constraints::default()), "");
+        let one = Constraints {
+            min_length: Some(1),
+            ..Constraints::default()
+        };
+        assert_eq!(constraint_text(&one), " (at least 1 character)");
     }
 }
