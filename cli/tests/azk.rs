@@ -947,3 +947,104 @@ async fn kinds_lists_every_rotatable_kind_of_the_specs() {
             .is_empty()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_recovery_command_writes_the_listed_key_to_key_vault() {
+    let server = server().await;
+    mount_list(&server, keys("P0", "S1")).await;
+    mount_vault(&server, 200).await;
+    let output = azk(
+        &server,
+        &[
+            "keys",
+            "list",
+            "--id",
+            RULE_PATH,
+            "--slot",
+            "secondary",
+            "--store",
+            "key",
+            "--to-key-vault",
+            "https://myvault.vault.azure.net",
+            "--secret-name",
+            "sb-app",
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_no_secret(&output);
+    assert!(
+        stderr(&output)
+            .contains("stored the new key in https://myvault.vault.azure.net as `sb-app`"),
+        "{}",
+        stderr(&output)
+    );
+    let written = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .rfind(|r| r.method.as_str() == "PUT")
+        .expect("a write");
+    let body: Value = serde_json::from_slice(&written.body).expect("json");
+    assert_eq!(body["value"], "SECRET-S1");
+
+    // Without --slot there is no telling which key to write.
+    let output = azk(
+        &server,
+        &[
+            "keys",
+            "list",
+            "--id",
+            RULE_PATH,
+            "--to-key-vault",
+            "https://myvault.vault.azure.net",
+            "--secret-name",
+            "sb-app",
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn endpoint_sends_to_another_host() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(format!("{RULE_PATH}/listKeys")))
+        .and(header("x-azk-test-host", "mgmt.example.test"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(keys("P0", "S0")))
+        .mount(&server)
+        .await;
+    let output = azk(
+        &server,
+        &[
+            "--endpoint",
+            "https://mgmt.example.test",
+            "keys",
+            "list",
+            "--id",
+            RULE,
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = azk(
+        &server,
+        &[
+            "--endpoint",
+            "http://mgmt.example.test",
+            "keys",
+            "list",
+            "--id",
+            RULE,
+        ],
+    )
+    .await;
+    assert_eq!(
+        output.status.code(),
+        Some(4),
+        "plain http is refused: {}",
+        stderr(&output)
+    );
+}
