@@ -15,6 +15,8 @@
 
 mod common;
 mod scratch;
+#[path = "scratch/cli.rs"]
+mod scratch_cli;
 
 use std::fs;
 use std::path::Path;
@@ -377,7 +379,7 @@ fn a_service_added_in_yaml_gets_key_rotation() {
         &[("rotation_from_yaml.rs", ROTATION_TEST)],
         &["rotation_from_yaml"],
     );
-    let cli = scratch::build_cli(&built, copy.path());
+    let cli = scratch_cli::build_cli(&built, copy.path());
     let tests = built.assert_clean("the crate generated from the grown specs");
     cli.assert_clean("the command-line tool generated from the grown specs");
     assert!(
