@@ -130,6 +130,12 @@ pub async fn run(matches: &ArgMatches, context: &Context) -> Result<Code, CliErr
     }
     let ids = resource_ids(matches)?;
     let vault = vault_request(matches, &ids)?;
+    if name == "list" && vault.is_some() && matches.get_one::<String>("slot").is_none() {
+        return Err(CliError::new(
+            Code::Usage,
+            "--to-key-vault with keys list needs --slot: which key to write",
+        ));
+    }
     // Every ID is read before anything is sent.
     let targets = ids
         .iter()

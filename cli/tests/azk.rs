@@ -989,7 +989,8 @@ async fn the_recovery_command_writes_the_listed_key_to_key_vault() {
     let body: Value = serde_json::from_slice(&written.body).expect("json");
     assert_eq!(body["value"], "SECRET-S1");
 
-    // Without --slot there is no telling which key to write.
+    // Without --slot there is no telling which key to write: refused before anything is sent.
+    let before = management_requests(&server).await.len();
     let output = azk(
         &server,
         &[
@@ -1005,6 +1006,7 @@ async fn the_recovery_command_writes_the_listed_key_to_key_vault() {
     )
     .await;
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(management_requests(&server).await.len(), before);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
