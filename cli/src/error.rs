@@ -116,4 +116,33 @@ mod tests {
         let values: Vec<u8> = codes.iter().map(|c| *c as u8).collect();
         assert_eq!(values, [0, 1, 2, 3, 4, 5, 6, 7]);
     }
+
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|e| e as _)
+        }
+    }
+
+    #[test]
+    fn descriptions_add_each_cause_once() {
+        let error = Layer(
+            "request failed",
+            Some(Box::new(Layer(
+                "connection refused",
+                Some(Box::new(Layer("refused", None))),
+            ))),
+        );
+        // "refused" is already said by "connection refused".
+        assert_eq!(describe(&error), "request failed: connection refused");
+        assert_eq!(describe(&Layer("alone", None)), "alone");
+    }
 }

@@ -141,7 +141,7 @@ fn show_body(bytes: &[u8], secrets: Option<&[&[&str]]>) -> Value {
 }
 
 /// `--verbose`: one line on stderr per request sent and per answer, with the request id the
-/// service gave. Never a header value other than the ids, never a body.
+/// service gave (`x-ms-request-id`). Never another header value, never a body.
 #[derive(Debug)]
 pub struct Verbose;
 
@@ -160,10 +160,7 @@ impl Policy for Verbose {
                 let id = response
                     .headers()
                     .iter()
-                    .find(|(name, _)| {
-                        name.as_str() == "x-ms-request-id"
-                            || name.as_str() == "x-ms-correlation-request-id"
-                    })
+                    .find(|(name, _)| name.as_str() == "x-ms-request-id")
                     .map(|(_, value)| format!(" (x-ms-request-id {})", value.as_str()))
                     .unwrap_or_default();
                 crate::output::log_line(&format!("< {}{id}", u16::from(response.status())));
@@ -173,6 +170,65 @@ impl Policy for Verbose {
             }
         }
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_show_with_their_secrets_redacted() {
+        let json = br#"{"keyType":"PrimaryKey","key":"s3cret"}"#;
+        assert_eq!(
+            show_body(json, Some(&[&["key"]])),
+            json!({"keyType": "PrimaryKey", "key": REDACTED})
+        );
+        // No known operation: every value is hidden.
+        assert_eq!(
+            show_body(json, None),
+            json!({"keyType": REDACTED, "key": REDACTED})
+        );
+        // Text that is not JSON (XML) shows only when the operation's body holds no secret.
+        let xml = b"<RegenerateKeys><KeyType>Primary</KeyType></RegenerateKeys>";
+        assert_eq!(
+            show_body(xml, Some(&[])),
+            Value::String(String::from_utf8_lossy(xml).into_owned())
+        );
+        let hidden = show_body(xml, Some(&[&["Key"]]));
+        assert_eq!(
+            hidden,
+            Value::String(format!("{REDACTED} (59 bytes that may hold a secret)"))
+        );
+        assert_eq!(
+            show_body(xml, None),
+            Value::String(format!("{REDACTED} (59 bytes that may hold a secret)"))
+        );
+    }
+
+    #[test]
+    fn captured_requests_print_as_text_and_json() {
+        let captured = Captured {
+            method: "POST".into(),
+            url: "https://h/p?api-version=1".into(),
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: Some(json!({"a": 1})),
+        };
+        assert_eq!(
+            captured.to_text(),
+            "POST https://h/p?api-version=1\ncontent-type: application/json\n\n{\n  \"a\": 1\n}\n"
+        );
+        assert_eq!(
+            captured.to_json(),
+            json!({"method": "POST", "url": "https://h/p?api-version=1",
+                   "headers": {"content-type": "application/json"}, "body": {"a": 1}})
+        );
+        let bare = Captured {
+            body: Some(Value::String("<x/>".into())),
+            headers: Vec::new(),
+            ..captured
+        };
+        assert_eq!(bare.to_text(), "POST https://h/p?api-version=1\n\n<x/>\n");
     }
 }
 

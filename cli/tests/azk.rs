@@ -343,6 +343,28 @@ async fn dry_run_prints_the_request_and_sends_nothing() {
         json!({"keyType": "PrimaryKey", "key": "<redacted>"})
     );
 
+    // A GET has no body, and shows none.
+    let output = azk(
+        &server,
+        &[
+            "--dry-run",
+            "-o",
+            "json",
+            "service-bus",
+            "namespaces-get",
+            "--subscription-id",
+            "sub",
+            "--resource-group-name",
+            "rg",
+            "--namespace-name",
+            "myspace",
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(json_out(&output)[0]["method"], "GET");
+    assert_eq!(json_out(&output)[0]["body"], Value::Null);
+
     // keys rotate: the first request, the secondary's regeneration.
     let output = azk(
         &server,
@@ -1049,4 +1071,85 @@ async fn endpoint_sends_to_another_host() {
         "plain http is refused: {}",
         stderr(&output)
     );
+}
+
+/// Runs `azk` with a terminal on stdin, stdout and stderr (util-linux `script`), typing
+/// `input`; gives the exit code and everything the terminal showed.
+async fn azk_on_a_terminal(
+    server: &MockServer,
+    args: &[&str],
+    input: &str,
+) -> (Option<i32>, String) {
+    let binary = assert_cmd::cargo::cargo_bin("azk");
+    let mut line = format!("{} --auth client-secret", binary.display());
+    for arg in args {
+        line.push_str(&format!(" '{arg}'"));
+    }
+    let mut command = assert_cmd::Command::new("script");
+    command
+        .args(["-qec", &line, "/dev/null"])
+        .env("AZK_TEST_SERVER", server.address().to_string())
+        .env("AZURE_TENANT_ID", "tenant")
+        .env("AZURE_CLIENT_ID", "client")
+        .env("AZURE_CLIENT_SECRET", CLIENT_SECRET)
+        .write_stdin(input.to_owned());
+    let output =
+        tokio::task::spawn_blocking(move || command.output().expect("script runs (util-linux)"))
+            .await
+            .expect("joined");
+    (output.status.code(), stdout(&output))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_terminal_regenerating_asks_first_and_no_changes_nothing() {
+    let server = server().await;
+    let (code, shown) = azk_on_a_terminal(
+        &server,
+        &["keys", "regenerate", "--slot", "primary", "--id", RULE],
+        "n\n",
+    )
+    .await;
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(
+        shown.contains(
+            "Regenerate the primary key of 1 resource? Its old value stops working. [y/N]"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("not confirmed; nothing was changed"),
+        "{shown}"
+    );
+    assert!(management_requests(&server).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_terminal_rotate_waits_for_enter_between_the_keys() {
+    let server = server().await;
+    mount_regenerate(
+        &server,
+        "SecondaryKey",
+        ResponseTemplate::new(200).set_body_json(keys("P0", "S1")),
+    )
+    .await;
+    mount_regenerate(
+        &server,
+        "PrimaryKey",
+        ResponseTemplate::new(200).set_body_json(keys("P1", "S1")),
+    )
+    .await;
+    mount_list(&server, keys("P1", "S1")).await;
+    let (code, shown) =
+        azk_on_a_terminal(&server, &["keys", "rotate", "--id", RULE], "y\n\n").await;
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(!shown.contains("SECRET"), "{shown}");
+    let asked = shown
+        .find("Rotate both keys of 1 resource?")
+        .expect("asked to confirm");
+    let paused = shown
+        .find("press Enter to regenerate the primary key")
+        .expect("paused");
+    assert!(asked < paused, "{shown}");
+    assert!(shown.contains("done"), "{shown}");
+    assert_eq!(management_requests(&server).await.len(), 4);
 }
