@@ -386,6 +386,82 @@ mod tests {
         assert!(!matches("/providers/X/things/t/listKeys"));
     }
 
+    fn matches(args: &[&str]) -> ArgMatches {
+        Command::new("op")
+            .arg(clap::Arg::new("name").long("name"))
+            .arg(clap::Arg::new("filter").long("filter"))
+            .arg(
+                clap::Arg::new("body.count")
+                    .long("count")
+                    .value_parser(clap::value_parser!(i64)),
+            )
+            .arg(
+                clap::Arg::new("body.weight")
+                    .long("weight")
+                    .value_parser(clap::value_parser!(f64)),
+            )
+            .arg(
+                clap::Arg::new("body.on")
+                    .long("on")
+                    .value_parser(clap::value_parser!(bool)),
+            )
+            .arg(clap::Arg::new("body.note").long("note"))
+            .arg(clap::Arg::new("body").long("body"))
+            .get_matches_from(std::iter::once("op").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn arguments_are_read_by_their_wire_names() {
+        let given = matches(&["--name", "n", "--filter", "f"]);
+        assert_eq!(required(&given, "name"), "n");
+        assert_eq!(optional(&given, "filter").as_deref(), Some("f"));
+        let absent = matches(&[]);
+        assert_eq!(optional(&absent, "filter"), None);
+    }
+
+    #[test]
+    fn body_flags_become_json_of_their_types() {
+        let fields = [
+            BodyField {
+                wire: "count",
+                kind: FieldKind::Integer,
+            },
+            BodyField {
+                wire: "weight",
+                kind: FieldKind::Number,
+            },
+            BodyField {
+                wire: "on",
+                kind: FieldKind::Boolean,
+            },
+            BodyField {
+                wire: "note",
+                kind: FieldKind::Text,
+            },
+        ];
+        let given = matches(&[
+            "--count", "3", "--weight", "0.5", "--on", "true", "--note", "x",
+        ]);
+        assert_eq!(
+            Value::Object(from_flags(&given, &fields)),
+            serde_json::json!({"count": 3, "weight": 0.5, "on": true, "note": "x"})
+        );
+        let invocation = Invocation {
+            credential: Arc::new(crate::auth::NoToken),
+            options: azure_mgmt::ClientOptions::default(),
+            format: Format::Json,
+            show_secrets: false,
+        };
+        let body: Option<Value> = invocation
+            .optional_body(&matches(&[]), &fields)
+            .expect("no body");
+        assert_eq!(body, None, "no flag and no --body: no body");
+        let body: Option<Value> = invocation
+            .optional_body(&matches(&["--count", "1"]), &fields)
+            .expect("a body");
+        assert_eq!(body, Some(serde_json::json!({"count": 1})));
+    }
+
     #[test]
     fn every_operation_of_the_specs_is_found_by_its_own_path() {
         for service in crate::generated::SERVICES {

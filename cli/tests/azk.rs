@@ -39,7 +39,8 @@ async fn server() -> MockServer {
     server
 }
 
-/// Runs `azk` with `args` against `server`, stdin empty (not a terminal).
+/// Runs `azk` with `args` against `server`, stdin empty (not a terminal), with `--auth
+/// client-secret` unless `args` choose a credential.
 async fn azk(server: &MockServer, args: &[&str]) -> Output {
     azk_with(server, args, &[], &[]).await
 }
@@ -56,9 +57,11 @@ async fn azk_with(
         .env("AZURE_TENANT_ID", "tenant")
         .env("AZURE_CLIENT_ID", "client")
         .env("AZURE_CLIENT_SECRET", CLIENT_SECRET)
-        .args(["--auth", "client-secret"])
-        .args(args)
         .write_stdin("");
+    if !args.contains(&"--auth") {
+        command.args(["--auth", "client-secret"]);
+    }
+    command.args(args);
     for (key, value) in env {
         command.env(key, value);
     }
@@ -376,6 +379,52 @@ async fn dry_run_prints_the_request_and_sends_nothing() {
     assert_eq!(shown[0]["method"], "POST");
     assert_eq!(shown[0]["body"], json!({"keyType": "SecondaryKey"}));
     assert!(
+        stderr(&output).contains("the rotation would then list the keys"),
+        "{}",
+        stderr(&output)
+    );
+
+    // keys list and keys regenerate: their own first request.
+    let output = azk(
+        &server,
+        &["--dry-run", "-o", "json", "keys", "list", "--id", RULE],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let shown = json_out(&output);
+    assert!(
+        shown[0]["url"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("/listKeys?"),
+        "{shown}"
+    );
+    assert!(
+        !stderr(&output).contains("the rotation would then"),
+        "{}",
+        stderr(&output)
+    );
+    let output = azk(
+        &server,
+        &[
+            "--dry-run",
+            "-o",
+            "json",
+            "keys",
+            "regenerate",
+            "--slot",
+            "primary",
+            "--id",
+            RULE,
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        json_out(&output)[0]["body"],
+        json!({"keyType": "PrimaryKey"})
+    );
+    assert!(
         server
             .received_requests()
             .await
@@ -392,6 +441,20 @@ async fn keys_list_masks_by_default() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_no_secret(&output);
     insta::assert_snapshot!("keys_list_table", stdout(&output));
+    let output = azk(&server, &["keys", "list", "--id", RULE, "--show-secrets"]).await;
+    let table = stdout(&output);
+    assert!(
+        table
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == [
+                    RULE_PATH,
+                    "primary",
+                    "SECRET-P0",
+                    "Endpoint=sb://myspace/;SharedAccessKey=SECRET-P0"
+                ]),
+        "{table}"
+    );
     let output = azk(
         &server,
         &["keys", "list", "--id", RULE, "--show-secrets", "-o", "json"],
@@ -476,8 +539,13 @@ async fn rotate_does_the_secondary_then_the_primary_and_verifies_each() {
         ]
     );
     assert!(
-        stderr(&output).contains("the new secondary key is confirmed"),
+        stderr(&output).contains("app: the new secondary key is confirmed"),
         "{}",
+        stderr(&output)
+    );
+    assert!(
+        !stderr(&output).contains("[1/1]"),
+        "one resource needs no count: {}",
         stderr(&output)
     );
 }
@@ -562,6 +630,12 @@ async fn many_resources_get_a_summary_table() {
         output.status.code(),
         Some(5),
         "the worst outcome: {}",
+        stderr(&output)
+    );
+    // Progress names each resource among the others.
+    assert!(
+        stderr(&output).contains("[1/2] app: regenerating the secondary key"),
+        "{}",
         stderr(&output)
     );
     assert_no_secret(&output);
@@ -765,6 +839,7 @@ async fn the_new_secondary_goes_to_key_vault_after_it_is_confirmed() {
         body["value"],
         "Endpoint=sb://myspace/;SharedAccessKey=SECRET-S1"
     );
+    assert_eq!(body["contentType"], "text/plain");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1147,9 +1222,260 @@ async fn on_a_terminal_rotate_waits_for_enter_between_the_keys() {
         .find("Rotate both keys of 1 resource?")
         .expect("asked to confirm");
     let paused = shown
-        .find("press Enter to regenerate the primary key")
+        .find("press Enter to regenerate the primary key (Ctrl-C stops here")
         .expect("paused");
     assert!(asked < paused, "{shown}");
     assert!(shown.contains("done"), "{shown}");
     assert_eq!(management_requests(&server).await.len(), 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn managed_identity_gets_its_token_from_the_instance_metadata_service() {
+    let server = server().await;
+    let expires = (std::time::SystemTime::now() + std::time::Duration::from_secs(3600))
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs();
+    Mock::given(method("GET"))
+        .and(path("/metadata/identity/oauth2/token"))
+        .and(header("x-azk-test-host", "169.254.169.254"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": TOKEN, "expires_on": expires.to_string(), "token_type": "Bearer",
+            "resource": "https://management.core.windows.net/",
+        })))
+        .mount(&server)
+        .await;
+    mount_list(&server, keys("P0", "S0")).await;
+    let imds_queries = |requests: Vec<Request>| -> Vec<String> {
+        requests
+            .iter()
+            .filter(|r| r.url.path() == "/metadata/identity/oauth2/token")
+            .map(|r| r.url.query().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let unset = [
+        "IDENTITY_ENDPOINT",
+        "IDENTITY_HEADER",
+        "MSI_ENDPOINT",
+        "MSI_SECRET",
+    ];
+    let output = azk_with(
+        &server,
+        &["--auth", "managed-identity", "keys", "list", "--id", RULE],
+        &[],
+        &unset,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let queries = imds_queries(server.received_requests().await.unwrap_or_default());
+    assert!(
+        queries.iter().all(|q| !q.contains("client_id")),
+        "system-assigned: {queries:?}"
+    );
+
+    // A user-assigned identity is asked for by its client id.
+    let output = azk_with(
+        &server,
+        &[
+            "--auth",
+            "managed-identity",
+            "--identity-client-id",
+            "mi-client",
+            "keys",
+            "list",
+            "--id",
+            RULE,
+        ],
+        &[],
+        &unset,
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let queries = imds_queries(server.received_requests().await.unwrap_or_default());
+    assert!(
+        queries.iter().any(|q| q.contains("client_id=mi-client")),
+        "{queries:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workload_identity_sends_the_federated_token_to_the_clouds_authority() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path("/tenant/oauth2/v2.0/token"))
+        .and(header("x-azk-test-host", "login.chinacloudapi.cn"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "token_type": "Bearer", "expires_in": 3600, "access_token": TOKEN,
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("{RULE_PATH}/listKeys")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(keys("P0", "S0")))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("token");
+    std::fs::write(&file, "federated-assertion").expect("write");
+    let file = file.display().to_string();
+    let output = azk_with(
+        &server,
+        &[
+            "--auth",
+            "workload-identity",
+            "--cloud",
+            "china",
+            "keys",
+            "list",
+            "--id",
+            RULE,
+        ],
+        &[("AZURE_FEDERATED_TOKEN_FILE", file.as_str())],
+        &["AZURE_CLIENT_SECRET"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let token = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|r| r.url.path().ends_with("/token"))
+        .expect("a token request");
+    assert_eq!(
+        token
+            .headers
+            .get("x-azk-test-host")
+            .map(|v| v.to_str().unwrap_or("")),
+        Some("login.chinacloudapi.cn")
+    );
+    let body = String::from_utf8_lossy(&token.body).into_owned();
+    assert!(
+        body.contains("client_assertion=federated-assertion"),
+        "{body}"
+    );
+
+    // Without the token file's variable, a clear message.
+    let output = azk_with(
+        &server,
+        &["--auth", "workload-identity", "keys", "list", "--id", RULE],
+        &[],
+        &["AZURE_FEDERATED_TOKEN_FILE"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        stderr(&output).contains("AZURE_FEDERATED_TOKEN_FILE"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credential_flags_that_do_not_fit_are_refused() {
+    let server = server().await;
+    // An empty variable is not a secret.
+    let output = azk_with(
+        &server,
+        &["keys", "list", "--id", RULE],
+        &[("AZURE_CLIENT_SECRET", "")],
+        &[],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("AZURE_CLIENT_SECRET"),
+        "{}",
+        stderr(&output)
+    );
+    // A user-assigned identity's client id with another credential.
+    let output = azk(
+        &server,
+        &["--identity-client-id", "x", "keys", "list", "--id", RULE],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("only used with --auth managed-identity"),
+        "{}",
+        stderr(&output)
+    );
+    // A duration people cannot mean.
+    let output = azk(
+        &server,
+        &["keys", "rotate", "--yes", "--wait", "soon", "--id", RULE],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("write a duration like 90s, 5m or 1h"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(management_requests(&server).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn show_secrets_adds_the_new_keys_to_the_summary() {
+    let server = server().await;
+    mount_regenerate(
+        &server,
+        "SecondaryKey",
+        ResponseTemplate::new(200).set_body_json(keys("P0", "S1")),
+    )
+    .await;
+    mount_list(&server, keys("P0", "S1")).await;
+    let args = [
+        "keys",
+        "regenerate",
+        "--slot",
+        "secondary",
+        "--yes",
+        "--id",
+        RULE,
+    ];
+    let output = azk(&server, &args).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(!stdout(&output).contains("NEW KEY"), "{}", stdout(&output));
+    let mut shown = args.to_vec();
+    shown.push("--show-secrets");
+    let output = azk(&server, &shown).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    insta::assert_snapshot!("regenerate_show_secrets_table", stdout(&output));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operation_without_a_result_body_reports_its_status() {
+    let server = server().await;
+    let rule = "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.EventHub/namespaces/myspace1/authorizationRules/app";
+    Mock::given(method("DELETE"))
+        .and(path(rule))
+        .and(query_param("api-version", "2024-01-01"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let output = azk(
+        &server,
+        &[
+            "event-hubs",
+            "namespaces-delete-authorization-rule",
+            "--subscription-id",
+            "sub",
+            "--resource-group-name",
+            "rg",
+            "--namespace-name",
+            "myspace1",
+            "--authorization-rule-name",
+            "app",
+        ],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "", "no data");
+    assert!(
+        stderr(&output).contains("done: status 204"),
+        "{}",
+        stderr(&output)
+    );
 }
