@@ -42,6 +42,9 @@ pub struct Generated {
     pub acknowledged: Vec<Diagnostic>,
     /// How many spec files were read.
     pub spec_files: usize,
+    /// Rendered files of the command-line tool's generated part, by path relative to the `cli`
+    /// crate (see [`emit::cli`]).
+    pub cli_plan: Plan,
     /// The generated block of the crate's `Cargo.toml` (one feature per service); see
     /// [`manifest::add_to_plan`], which puts it into the plan.
     pub features_block: String,
@@ -70,6 +73,15 @@ pub fn generate(specs: &Path) -> Result<Generated, Diagnostics> {
             Err(message) => failures.push(Diagnostic::new(path, "", message, None).io()),
         }
     }
+    let mut cli_plan = Plan::new();
+    for file in emit::cli::files(&ir) {
+        match render::render(&file) {
+            Ok(text) => {
+                cli_plan.insert(file.path, text);
+            }
+            Err(message) => failures.push(Diagnostic::new(file.path, "", message, None).io()),
+        }
+    }
     if failures.has_errors() {
         return Err(failures);
     }
@@ -82,6 +94,7 @@ pub fn generate(specs: &Path) -> Result<Generated, Diagnostics> {
     let features: Vec<String> = ir.services.iter().map(|s| s.folder.clone()).collect();
     Ok(Generated {
         plan,
+        cli_plan,
         warnings: diagnostics,
         acknowledged,
         spec_files,

@@ -170,27 +170,11 @@ pub fn write(root: &Path, plan: &Plan) -> Result<WriteReport, String> {
     write_with(root, plan, &mut RealFs)
 }
 
-/// Brings the crate at `root` in line with the plan, through `fs`.
-///
-/// Only files whose content differs are written; the others are not touched, so they keep
-/// their modification time and cargo does not rebuild. Writing is two-phase, so that a failure
-/// leaves no file half-written and, as far as a file system allows, no mix of old and new files:
-///
-/// 1. every new content goes to a temporary file beside its target (`.name.<pid>.codegen-tmp`),
-///    flushed to the disk. A failure here (a full disk, say) removes the temporary files and the
-///    folders made for them, and the crate is exactly as it was.
-/// 2. each temporary file is renamed over its target; a rename replaces a file whole. Renames do
-///    not need space, so they rarely fail; if one does, every file is still whole, old or new, and
-///    the error says how many were replaced.
-///
-/// Then generated files that no spec produces any more are removed, with folders left empty.
-/// Files without the generated marker are never written or removed: a planned path that holds
-/// a hand-written file is refused before anything is written.
-pub fn write_with(
-    root: &Path,
-    plan: &Plan,
-    fs: &mut dyn FileSystem,
-) -> Result<WriteReport, String> {
+/// What write mode refuses before it writes anything: a planned path outside `root`, or one
+/// that holds a hand-written file (one without the generated marker, unless only its generated
+/// block changes). Run it on every root before writing any, so that a refusal leaves them all
+/// untouched.
+pub fn preflight(root: &Path, plan: &Plan) -> Result<(), String> {
     for path in plan.keys() {
         let relative = Path::new(path);
         if relative.is_absolute()
@@ -218,6 +202,31 @@ pub fn write_with(
             ));
         }
     }
+    Ok(())
+}
+
+/// Brings the crate at `root` in line with the plan, through `fs`.
+///
+/// Only files whose content differs are written; the others are not touched, so they keep
+/// their modification time and cargo does not rebuild. Writing is two-phase, so that a failure
+/// leaves no file half-written and, as far as a file system allows, no mix of old and new files:
+///
+/// 1. every new content goes to a temporary file beside its target (`.name.<pid>.codegen-tmp`),
+///    flushed to the disk. A failure here (a full disk, say) removes the temporary files and the
+///    folders made for them, and the crate is exactly as it was.
+/// 2. each temporary file is renamed over its target; a rename replaces a file whole. Renames do
+///    not need space, so they rarely fail; if one does, every file is still whole, old or new, and
+///    the error says how many were replaced.
+///
+/// Then generated files that no spec produces any more are removed, with folders left empty.
+/// Files without the generated marker are never written or removed: a planned path that holds
+/// a hand-written file is refused before anything is written.
+pub fn write_with(
+    root: &Path,
+    plan: &Plan,
+    fs: &mut dyn FileSystem,
+) -> Result<WriteReport, String> {
+    preflight(root, plan)?;
     sweep_temporaries(root, fs)?;
     let mut report = WriteReport::default();
     let mut changed: Vec<(&String, &String)> = Vec::new();

@@ -299,6 +299,33 @@ fn a_new_service_and_a_new_operation_generate_like_the_rest() {
         }
     }
 
+    // Every operation of every service is a subcommand of the command-line tool, with a flag
+    // per parameter a caller sets, and no CLI code written by hand.
+    let cli_mod = generated
+        .cli_plan
+        .get("src/generated/mod.rs")
+        .expect("the command-line tool's services");
+    for service in &set.services {
+        let module = snake(&service.folder);
+        assert!(
+            cli_mod.contains(&format!("&{module}::SERVICE")),
+            "{cli_mod}"
+        );
+        let commands = generated
+            .cli_plan
+            .get(&format!("src/generated/{module}.rs"))
+            .unwrap_or_else(|| panic!("no commands for {}", service.folder));
+        for op in &service.operations {
+            let name = snake(&op.spec.operation_id).replace('_', "-");
+            assert!(
+                commands.contains(&format!("Command::new(\"{name}\")")),
+                "`{}` has no subcommand `{name}` for {}",
+                service.folder,
+                op.path
+            );
+        }
+    }
+
     // The copied parameter keeps its documented constraints, and with them their warning.
     let probe = format!("{EXISTING_SERVICE}/{PROBE_FILE}");
     assert!(
@@ -312,5 +339,6 @@ fn a_new_service_and_a_new_operation_generate_like_the_rest() {
     // Rendering is deterministic.
     let again = generator::generate(root).expect("generates again");
     assert_eq!(&again.plan, plan);
+    assert_eq!(again.cli_plan, generated.cli_plan);
     assert_eq!(again.features_block, generated.features_block);
 }

@@ -4,6 +4,10 @@
 //! public rotation API only rotates the new service's keys from a resource ID, over HTTP, next
 //! to the real services' kinds. No generator or runtime code names the new service.
 //!
+//! The command-line tool generated from the same copy is built too (no warning), with two
+//! more operations the real specs do not have: a paged list, and a PATCH whose body has
+//! integer, boolean and number fields.
+//!
 //! The made-up service differs from the real ones where the generator could have taken a
 //! shortcut: a GET that lists, a regenerate body that is optional and whose selector is a plain
 //! string, keys nested in an inline object (required) and connection strings in a named one
@@ -11,6 +15,8 @@
 
 mod common;
 mod scratch;
+#[path = "scratch/cli.rs"]
+mod scratch_cli;
 
 use std::fs;
 use std::path::Path;
@@ -159,6 +165,96 @@ schemas:
     )
 }
 
+/// A paged list of the vault's access policies.
+fn paged_operation() -> String {
+    r#"operationId: AccessPolicies_List
+summary: Access Policies - List
+docs: Lists the access policies of a vault, a page at a time.
+method: GET
+path: /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Contoso.Vaults/vaults/{vaultName}/accessPolicies
+parameters:
+  - name: subscriptionId
+    in: path
+    docs: The subscription id.
+  - name: resourceGroupName
+    in: path
+    docs: The resource group.
+  - name: vaultName
+    in: path
+    docs: The vault.
+  - name: $filter
+    in: query
+    docs: Only the policies matching this filter.
+    required: false
+  - name: api-version
+    in: query
+    docs: Client API version.
+    value: '2025-01-01'
+responses:
+  '200':
+    docs: A page of policies.
+    schema: PolicyList
+  default:
+    docs: Why the call failed.
+    schema: VaultError
+pageable:
+  nextLinkName: nextLink
+schemas:
+  PolicyList:
+    docs: A page of access policies.
+    properties:
+      value:
+        type: array
+        items: PolicySecrets
+        docs: The policies.
+      nextLink:
+        type: string
+        docs: The next page.
+"#
+    .to_owned()
+}
+
+/// A PATCH whose body has a field of every plain type.
+fn patch_operation() -> String {
+    format!(
+        r#"operationId: AccessPolicies_Update
+summary: Access Policies - Update
+docs: Changes the settings of an access policy.
+method: PATCH
+path: {RESOURCE}
+{PARAMETERS}requestBody:
+  contentType: application/json
+  schema: PolicySettings
+  docs: The new settings.
+  required: true
+responses:
+  '200':
+    docs: The policy's secrets.
+    schema: PolicySecrets
+  default:
+    docs: Why the call failed.
+    schema: VaultError
+schemas:
+  PolicySettings:
+    docs: Settings of an access policy.
+    required: [enabled]
+    properties:
+      enabled:
+        type: boolean
+        docs: Whether the policy works.
+      maxAgeDays:
+        type: integer
+        docs: Days before the secrets must rotate.
+      weight:
+        type: number
+        docs: A weight.
+      note:
+        type: string
+        docs: A note.
+"#
+    )
+}
+
 /// The test the scratch crate runs: the public rotation API against a simulated Contoso
 /// vault, from the resource ID an operator would paste (in ARM's odd casing).
 const ROTATION_TEST: &str = r#"
@@ -266,6 +362,12 @@ fn a_service_added_in_yaml_gets_key_rotation() {
         rotate_operation(),
     )
     .expect("write");
+    fs::write(service.join("access-policies-list.yaml"), paged_operation()).expect("write");
+    fs::write(
+        service.join("access-policies-update.yaml"),
+        patch_operation(),
+    )
+    .expect("write");
     // The new service adds no warning to those the real specs have.
     let real_warnings = generator::generate(&real)
         .map(|g| g.warnings.0.len())
@@ -273,12 +375,14 @@ fn a_service_added_in_yaml_gets_key_rotation() {
     let grown = generator::generate(copy.path()).unwrap_or_else(|d| panic!("{d}"));
     assert_eq!(grown.warnings.0.len(), real_warnings, "{}", grown.warnings);
 
-    let tests = scratch::build_and_test(
+    let built = scratch::build_and_test(
         copy.path(),
         &[("rotation_from_yaml.rs", ROTATION_TEST)],
         &["rotation_from_yaml"],
-    )
-    .assert_clean("the crate generated from the grown specs");
+    );
+    let cli = scratch_cli::build_cli(&built, copy.path());
+    let tests = built.assert_clean("the crate generated from the grown specs");
+    cli.assert_clean("the command-line tool generated from the grown specs");
     assert!(
         tests.contains("test result: ok. 1 passed"),
         "the rotation test ran:\n{tests}"

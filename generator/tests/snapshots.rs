@@ -12,12 +12,18 @@ fn every_generated_file_is_snapshotted() {
         let name = path.replace('/', "__");
         insta::assert_snapshot!(name, content);
     }
+    // The command-line tool's generated commands, beside the crate's files.
+    for (path, content) in &generated.cli_plan {
+        let name = format!("cli__{}", path.replace('/', "__"));
+        insta::assert_snapshot!(name, content);
+    }
 }
 
 #[test]
 fn generation_is_deterministic() {
     let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
-    let first = generator::generate(&specs).expect("generates").plan;
-    let second = generator::generate(&specs).expect("generates").plan;
-    assert_eq!(first, second);
+    let first = generator::generate(&specs).expect("generates");
+    let second = generator::generate(&specs).expect("generates");
+    assert_eq!(first.plan, second.plan);
+    assert_eq!(first.cli_plan, second.cli_plan);
 }

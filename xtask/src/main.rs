@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-Usage: cargo xtask codegen [--check] [--specs DIR] [--out DIR]
+Usage: cargo xtask codegen [--check] [--specs DIR] [--out DIR] [--cli-out DIR]
 
-Generates the Rust client crate (generated/) from the YAML specs (specs/).
+Generates the Rust client crate (generated/) and the command-line tool's per-operation
+commands (cli/src/generated/) from the YAML specs (specs/).
 
 Every spec is loaded and checked before anything is written: a mistake is reported with its
 file, line, column and field, and then nothing is written at all. Write mode replaces only the
@@ -22,10 +23,13 @@ Options:
                  when the generated crate differs from what the specs produce (for CI).
   --specs DIR    Folder of specs to read (default: specs/ in the workspace).
   --out DIR      Generated crate to write or check (default: generated/ in the workspace).
+  --cli-out DIR  Command-line tool crate whose src/generated/ to write or check (default: cli/
+                 in the workspace).
   -h, --help     Show this help.
 
 Output: diagnostics and warnings on stderr; on success, one summary line on stdout
-(spec files read, files written, files unchanged, files removed).
+(spec files read, files written, files unchanged, files removed, both crates together).
+Nothing is written to either crate unless both pass the checks that come before writing.
 
 Exit codes:
   0  success (--check: the generated crate is up to date)
@@ -39,7 +43,12 @@ fn main() -> ExitCode {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
-        Ok(Command::Codegen { check, specs, out }) => codegen(check, &specs, &out),
+        Ok(Command::Codegen {
+            check,
+            specs,
+            out,
+            cli_out,
+        }) => codegen(check, &specs, &[&out, &cli_out]),
         Err(message) => {
             eprintln!("error: {message}\n\n{USAGE}");
             ExitCode::from(2)
@@ -54,6 +63,7 @@ enum Command {
         check: bool,
         specs: PathBuf,
         out: PathBuf,
+        cli_out: PathBuf,
     },
 }
 
@@ -69,19 +79,29 @@ fn parse(args: &[String]) -> Result<Command, String> {
     let mut check = false;
     let mut specs = workspace.join("specs");
     let mut out = workspace.join("generated");
+    let mut cli_out = workspace.join("cli");
     while let Some(arg) = iter.next() {
         match arg.as_str() {
             "--check" => check = true,
             "--specs" => specs = PathBuf::from(iter.next().ok_or("`--specs` needs a folder")?),
             "--out" => out = PathBuf::from(iter.next().ok_or("`--out` needs a folder")?),
+            "--cli-out" => {
+                cli_out = PathBuf::from(iter.next().ok_or("`--cli-out` needs a folder")?)
+            }
             "-h" | "--help" => return Ok(Command::Help),
             other => return Err(format!("unknown option `{other}`")),
         }
     }
-    Ok(Command::Codegen { check, specs, out })
+    Ok(Command::Codegen {
+        check,
+        specs,
+        out,
+        cli_out,
+    })
 }
 
-fn codegen(check: bool, specs: &Path, out: &Path) -> ExitCode {
+/// Generates into `roots`: the client crate, then the command-line tool.
+fn codegen(check: bool, specs: &Path, roots: &[&Path; 2]) -> ExitCode {
     if !specs.is_dir() {
         eprintln!(
             "error: specs folder {} does not exist or is not a folder",
@@ -107,54 +127,71 @@ fn codegen(check: bool, specs: &Path, out: &Path) -> ExitCode {
         );
     }
     if let Err(message) =
-        generator::manifest::add_to_plan(out, &generated.features_block, &mut generated.plan)
+        generator::manifest::add_to_plan(roots[0], &generated.features_block, &mut generated.plan)
     {
         eprintln!("error: {message}");
         eprintln!("error: codegen failed; nothing was written");
         return ExitCode::from(2);
     }
+    let plans = [(roots[0], &generated.plan), (roots[1], &generated.cli_plan)];
+    let files: usize = plans.iter().map(|(_, plan)| plan.len()).sum();
     if check {
-        return match generator::output::check(out, &generated.plan) {
-            Ok(drift) if drift.is_empty() => {
-                println!(
-                    "codegen --check: {} spec files read, {} generated files up to date",
-                    generated.spec_files,
-                    generated.plan.len()
-                );
-                ExitCode::SUCCESS
-            }
-            Ok(drift) => {
-                for d in &drift {
-                    eprintln!("{d}");
+        let mut drift = Vec::new();
+        for (root, plan) in plans {
+            match generator::output::check(root, plan) {
+                Ok(found) => drift.extend(found.into_iter().map(|d| (root, d))),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::from(2);
                 }
-                eprintln!(
-                    "error: {} generated file(s) differ from the specs; run `cargo xtask codegen`",
-                    drift.len()
-                );
-                ExitCode::from(1)
+            }
+        }
+        if drift.is_empty() {
+            println!(
+                "codegen --check: {} spec files read, {files} generated files up to date",
+                generated.spec_files,
+            );
+            return ExitCode::SUCCESS;
+        }
+        for (root, d) in &drift {
+            eprintln!("{d} (in {})", root.display());
+        }
+        eprintln!(
+            "error: {} generated file(s) differ from the specs; run `cargo xtask codegen`",
+            drift.len()
+        );
+        return ExitCode::from(1);
+    }
+    // Every refusal (a hand-written file in the way) before anything is written anywhere.
+    for (root, plan) in plans {
+        if let Err(message) = generator::output::preflight(root, plan) {
+            eprintln!("error: {message}");
+            eprintln!("error: codegen failed; nothing was written");
+            return ExitCode::from(2);
+        }
+    }
+    let mut total = generator::output::WriteReport::default();
+    for (root, plan) in plans {
+        match generator::output::write(root, plan) {
+            Ok(report) => {
+                total.written.extend(report.written);
+                total.unchanged.extend(report.unchanged);
+                total.removed.extend(report.removed);
             }
             Err(message) => {
                 eprintln!("error: {message}");
-                ExitCode::from(2)
+                return ExitCode::from(2);
             }
-        };
-    }
-    match generator::output::write(out, &generated.plan) {
-        Ok(report) => {
-            println!(
-                "codegen: {} spec files read, {} files written, {} unchanged, {} removed",
-                generated.spec_files,
-                report.written.len(),
-                report.unchanged.len(),
-                report.removed.len()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::from(2)
         }
     }
+    println!(
+        "codegen: {} spec files read, {} files written, {} unchanged, {} removed",
+        generated.spec_files,
+        total.written.len(),
+        total.unchanged.len(),
+        total.removed.len()
+    );
+    ExitCode::SUCCESS
 }
 
 #[cfg(test)]
@@ -169,13 +206,29 @@ mod tests {
     fn parses_the_command_line() {
         assert_eq!(parse(&args(&["--help"])), Ok(Command::Help));
         assert_eq!(parse(&args(&["codegen", "-h"])), Ok(Command::Help));
-        let Ok(Command::Codegen { check, specs, out }) =
-            parse(&args(&["codegen", "--check", "--specs", "a", "--out", "b"]))
+        let Ok(Command::Codegen {
+            check,
+            specs,
+            out,
+            cli_out,
+        }) = parse(&args(&[
+            "codegen",
+            "--check",
+            "--specs",
+            "a",
+            "--out",
+            "b",
+            "--cli-out",
+            "c",
+        ]))
         else {
             panic!("parses");
         };
         assert!(check);
-        assert_eq!((specs, out), (PathBuf::from("a"), PathBuf::from("b")));
+        assert_eq!(
+            (specs, out, cli_out),
+            (PathBuf::from("a"), PathBuf::from("b"), PathBuf::from("c"))
+        );
         assert!(parse(&args(&[])).is_err());
         assert!(parse(&args(&["build"])).is_err());
         assert!(parse(&args(&["codegen", "--chek"])).is_err());

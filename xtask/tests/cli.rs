@@ -8,11 +8,28 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::SystemTime;
 
+/// Runs xtask. A run given `--out DIR` but no `--cli-out` writes the command-line tool's files
+/// to `DIR-cli` ([`cli_dir`]), never to the workspace's `cli/`.
 fn xtask(args: &[&str]) -> Output {
+    let mut args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    if let Some(i) = args.iter().position(|a| a == "--out")
+        && !args.iter().any(|a| a == "--cli-out")
+        && let Some(out) = args.get(i + 1)
+    {
+        let cli = cli_dir(Path::new(out));
+        args.extend(["--cli-out".to_owned(), path(&cli).to_owned()]);
+    }
     Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(args)
         .output()
         .expect("xtask runs")
+}
+
+/// Where [`xtask`] sends the command-line tool's files for a run that writes to `out`.
+fn cli_dir(out: &Path) -> PathBuf {
+    let mut name = out.file_name().expect("named").to_os_string();
+    name.push("-cli");
+    out.with_file_name(name)
 }
 
 fn workspace() -> PathBuf {
@@ -71,7 +88,13 @@ fn help_explains_every_flag() {
         let out = xtask(args);
         assert_eq!(out.status.code(), Some(0), "{args:?}");
         let help = text(&out.stdout);
-        for flag in ["--check", "--specs DIR", "--out DIR", "-h, --help"] {
+        for flag in [
+            "--check",
+            "--specs DIR",
+            "--out DIR",
+            "--cli-out DIR",
+            "-h, --help",
+        ] {
             assert!(
                 help.contains(flag),
                 "--help does not explain `{flag}`:\n{help}"
@@ -200,7 +223,12 @@ fn success_ends_with_one_summary_line() {
     let stdout = text(&first.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 1, "{stdout}");
-    let files = tree(&out_dir).len();
+    // The crate's Cargo.toml is hand-written around its generated block, and counts as written.
+    let files = tree(&out_dir).len() + tree(&cli_dir(&out_dir)).len();
+    assert!(
+        tree(&cli_dir(&out_dir)).contains_key(Path::new("src/generated/mod.rs")),
+        "the command-line tool's commands are generated beside the crate"
+    );
     assert_eq!(
         lines[0],
         format!("codegen: {read} spec files read, {files} files written, 0 unchanged, 0 removed")
@@ -279,6 +307,51 @@ fn check_mode_lists_drift_and_exits_1() {
     assert!(stderr.contains("2 generated file(s) differ"), "{stderr}");
     assert!(check.stdout.is_empty());
     assert_eq!(tree(&out_dir), before, "--check writes nothing");
+
+    // Drift in the command-line tool's generated files is drift too, named with its folder.
+    let cli = cli_dir(&out_dir);
+    fs::remove_file(cli.join("src/generated/mod.rs")).expect("remove");
+    let check = xtask(&[
+        "codegen",
+        "--check",
+        "--specs",
+        path(&specs),
+        "--out",
+        path(&out_dir),
+    ]);
+    assert_eq!(check.status.code(), Some(1));
+    let stderr = text(&check.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "missing: src/generated/mod.rs (in {})",
+            cli.display()
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("3 generated file(s) differ"), "{stderr}");
+}
+
+#[test]
+fn a_hand_written_file_in_either_crate_stops_the_whole_write() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out_dir = dir.path().join("generated");
+    new_crate(&out_dir);
+    let cli = cli_dir(&out_dir);
+    fs::create_dir_all(cli.join("src/generated")).expect("mkdir");
+    fs::write(cli.join("src/generated/mod.rs"), "// mine\n").expect("write");
+    let before = tree(&out_dir);
+    let cli_before = tree(&cli);
+    let specs = workspace().join("specs");
+    let out = xtask(&["codegen", "--specs", path(&specs), "--out", path(&out_dir)]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("is hand-written"), "{stderr}");
+    assert!(
+        stderr.ends_with("error: codegen failed; nothing was written\n"),
+        "{stderr}"
+    );
+    assert_eq!(tree(&out_dir), before, "the client crate is untouched");
+    assert_eq!(tree(&cli), cli_before, "and the command-line tool");
 }
 
 #[test]
@@ -287,7 +360,9 @@ fn spec_errors_exit_1_and_leave_the_crate_byte_identical() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out_dir = dir.path().join("generated");
     copy_dir(&workspace().join("generated"), &out_dir);
+    copy_dir(&workspace().join("cli/src"), &cli_dir(&out_dir).join("src"));
     let before = tree(&out_dir);
+    let cli_before = tree(&cli_dir(&out_dir));
 
     let broken = workspace().join("generator/tests/corpus/three-unrelated-mistakes");
     let out = xtask(&["codegen", "--specs", path(&broken), "--out", path(&out_dir)]);
@@ -316,6 +391,11 @@ fn spec_errors_exit_1_and_leave_the_crate_byte_identical() {
         tree(&out_dir),
         before,
         "a failed run leaves the generated crate byte-identical, modification times included"
+    );
+    assert_eq!(
+        tree(&cli_dir(&out_dir)),
+        cli_before,
+        "and the command-line tool"
     );
 
     // The same for a spec set whose problem is a YAML syntax error, with --check too.

@@ -1,6 +1,7 @@
 //! Stage 4, emit: one `quote!` token stream per generated file, read from the IR only.
 //! [`plan`] lists every file the generated crate gets, with the spec files each comes from.
 
+pub mod cli;
 mod client;
 mod crate_root;
 mod doubles;

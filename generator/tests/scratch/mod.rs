@@ -44,7 +44,8 @@ impl Built {
     }
 }
 
-fn workspace() -> PathBuf {
+/// The real workspace's root.
+pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .canonicalize()
