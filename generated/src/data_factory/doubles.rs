@@ -123,7 +123,7 @@ pub struct IntegrationRuntimesListAuthKeys {
 }
 
 impl IntegrationRuntimesListAuthKeys {
-    ///Answers with `model` (status 200).
+    /// Answers with `model` (status 200).
     pub fn returns(self, model: &IntegrationRuntimeAuthKeys) -> Expectation {
         self.expectation.reply(200u16, Some(model), BodyFormat::Json, "", None)
     }
@@ -189,7 +189,7 @@ impl IntegrationRuntimesRegenerateAuthKey {
         self
     }
 
-    ///Answers with `model` (status 200).
+    /// Answers with `model` (status 200).
     pub fn returns(self, model: &IntegrationRuntimeAuthKeys) -> Expectation {
         self.expectation.reply(200u16, Some(model), BodyFormat::Json, "", None)
     }

@@ -62,7 +62,7 @@ pub struct DatabasesGet {
 }
 
 impl DatabasesGet {
-    ///Answers with `model` (status 200).
+    /// Answers with `model` (status 200).
     pub fn returns(self, model: &Database) -> Expectation {
         self.expectation.reply(200u16, Some(model), BodyFormat::Json, "", None)
     }
@@ -118,9 +118,14 @@ pub struct DatabasesListByCluster {
 }
 
 impl DatabasesListByCluster {
-    ///Answers with `page` (status 200): one page of the list; a next link in it is followed as the service's would be.
+    /// Answers with `model` (status 200), one page of the list: a next link in it is followed as the service's would be (`pages` serves a whole list).
     pub fn returns(self, model: &DatabaseList) -> Expectation {
         self.expectation.reply(200u16, Some(model), BodyFormat::Json, "", None)
+    }
+
+    /// Answers with the list as `pages`, in turn (status 200): the first page answers this call, and each page but the last links to the next, so that the client reads every item. The links are relative to the server (this call's path and query, and a `$skiptoken` naming the page), so they lead back to it whichever host the client addresses. No pages answer with one empty page.
+    pub fn pages(self, pages: &[Vec<Database>]) -> Expectation {
+        self.expectation.reply_pages(200u16, pages, "value", "nextLink")
     }
 
     /// Answers with `status` and an error body in the service's own error shape, carrying `code` and `message`.
@@ -178,7 +183,7 @@ pub struct DatabasesListKeys {
 }
 
 impl DatabasesListKeys {
-    ///Answers with `model` (status 200).
+    /// Answers with `model` (status 200).
     pub fn returns(self, model: &AccessKeys) -> Expectation {
         self.expectation.reply(200u16, Some(model), BodyFormat::Json, "", None)
     }

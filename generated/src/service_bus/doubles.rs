@@ -61,7 +61,7 @@ pub struct NamespacesGet {
 }
 
 impl NamespacesGet {
-    ///Answers with `model` (status 200).
+    /// Answers with `model` (status 200).
     pub fn returns(self, model: &SbNamespace) -> Expectation {
         self.expectation.reply(200u16, Some(model), BodyFormat::Json, "", None)
     }
@@ -123,7 +123,7 @@ pub struct NamespacesListKeys {
 }
 
 impl NamespacesListKeys {
-    ///Answers with `model` (status 200).
+    /// Answers with `model` (status 200).
     pub fn returns(self, model: &AccessKeys) -> Expectation {
         self.expectation.reply(200u16, Some(model), BodyFormat::Json, "", None)
     }
@@ -186,7 +186,7 @@ impl NamespacesRegenerateKeys {
         self
     }
 
-    ///Answers with `model` (status 200).
+    /// Answers with `model` (status 200).
     pub fn returns(self, model: &AccessKeys) -> Expectation {
         self.expectation.reply(200u16, Some(model), BodyFormat::Json, "", None)
     }

@@ -54,7 +54,7 @@ pub struct StorageServicesGetKeys {
 }
 
 impl StorageServicesGetKeys {
-    ///Answers with `model` (status 200).
+    /// Answers with `model` (status 200).
     pub fn returns(self, model: &StorageService) -> Expectation {
         self.expectation
             .reply(
@@ -109,7 +109,7 @@ pub struct StorageServicesGetProperties {
 }
 
 impl StorageServicesGetProperties {
-    ///Answers with `model` (status 200).
+    /// Answers with `model` (status 200).
     pub fn returns(self, model: &StorageAccount) -> Expectation {
         self.expectation
             .reply(
@@ -178,7 +178,7 @@ impl StorageServicesRegenerateKeys {
         self
     }
 
-    ///Answers with `model` (status 200).
+    /// Answers with `model` (status 200).
     pub fn returns(self, model: &StorageService) -> Expectation {
         self.expectation
             .reply(

@@ -56,7 +56,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use wiremock::matchers::{method, path, query_param};
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Match, Mock, MockServer, ResponseTemplate};
 
 /// The token [`RecordingCredential`] hands out: requests carry `Authorization: Bearer fake-token`.
@@ -152,27 +152,53 @@ impl MockAzure {
 
     /// Serves `expectation` (made by a service's `doubles` module) until the server stops.
     pub async fn expect(&self, expectation: impl Into<Expectation>) {
-        let expectation = expectation.into();
-        let mut mock =
-            Mock::given(method(expectation.method.as_str())).and(path(expectation.path.as_str()));
-        for (key, value) in &expectation.query {
-            mock = mock.and(query_param(key.as_str(), value.as_str()));
-        }
-        for (name, value) in &expectation.headers {
-            mock = mock.and(wiremock::matchers::header(name.as_str(), value.as_str()));
-        }
-        if let Some(body) = expectation.body {
-            mock = mock.and(body);
-        }
-        let mock = |template| {
-            let mock = mock.respond_with(template);
-            match expectation.times {
-                Some(times) => mock.expect(times),
-                None => mock,
-            }
+        let Expectation {
+            method: verb,
+            path: at,
+            query,
+            headers,
+            body,
+            reply,
+            times,
+        } = expectation.into();
+        // The path and query every request of the expectation has, the follow-up requests of
+        // a long-running or paged one included.
+        let on_path = |verb: &str| {
+            query.iter().fold(
+                Mock::given(method(verb)).and(path(at.as_str())),
+                |mock, (key, value)| mock.and(query_param(key.as_str(), value.as_str())),
+            )
         };
-        match expectation.reply {
-            Reply::Now(template) => mock(template).mount(&self.server).await,
+        let mut call = headers
+            .iter()
+            .fold(on_path(verb.as_str()), |mock, (name, value)| {
+                mock.and(wiremock::matchers::header(name.as_str(), value.as_str()))
+            });
+        if let Some(body) = body {
+            call = call.and(body);
+        }
+        let counted = |mock: Mock| match times {
+            Some(times) => mock.expect(times),
+            None => mock,
+        };
+        match reply {
+            Reply::Now(template) => {
+                counted(call.respond_with(template))
+                    .mount(&self.server)
+                    .await
+            }
+            Reply::Pages(pages) => {
+                let mut call = Some(call.and(query_param_is_missing(SKIP_TOKEN)));
+                for (index, template) in pages.into_iter().enumerate() {
+                    let page = match call.take() {
+                        Some(first) => first,
+                        None => on_path("GET").and(query_param(SKIP_TOKEN, index.to_string())),
+                    };
+                    counted(page.respond_with(template))
+                        .mount(&self.server)
+                        .await;
+                }
+            }
             Reply::LongRunning { polls, outcome } => {
                 let n = self.operations.fetch_add(1, Ordering::SeqCst);
                 let status = format!("/doubles/operations/{n}");
@@ -184,7 +210,9 @@ impl MockAzure {
                     )
                     .insert_header("location", format!("{}{result}", self.endpoint()))
                     .insert_header("retry-after", "0");
-                mock(accepted).mount(&self.server).await;
+                counted(call.respond_with(accepted))
+                    .mount(&self.server)
+                    .await;
                 if polls > 0 {
                     Mock::given(method("GET"))
                         .and(path(status.as_str()))
@@ -216,6 +244,10 @@ impl MockAzure {
     }
 }
 
+/// The query parameter by which a paged expectation's next links name their page (ARM's own
+/// skip token).
+const SKIP_TOKEN: &str = "$skiptoken";
+
 /// The status monitor of a long-running operation.
 fn monitor(status: &str, error: Option<(String, String)>) -> ResponseTemplate {
     let mut body = serde_json::json!({ "status": status });
@@ -243,7 +275,13 @@ pub struct Expectation {
 #[derive(Debug)]
 enum Reply {
     Now(ResponseTemplate),
-    LongRunning { polls: u64, outcome: Outcome },
+    /// The pages of a list, the first answering the call itself and each next one the link
+    /// of the page before.
+    Pages(Vec<ResponseTemplate>),
+    LongRunning {
+        polls: u64,
+        outcome: Outcome,
+    },
 }
 
 #[derive(Debug)]
@@ -310,6 +348,52 @@ impl Expectation {
     ) -> Self {
         self.reply = Reply::Now(template(status, model, format, root, namespace));
         self
+    }
+
+    /// Answers with the list as `pages` in turn (status `status`), each page holding its items
+    /// under `items` and, but for the last, a link under `next_link` to the next one. The link
+    /// is the call's own path and query with a `$skiptoken` naming the page, relative to the
+    /// server, so the client follows it to the server whichever host it addresses. No pages
+    /// answer with one empty page. For generated code.
+    #[doc(hidden)]
+    pub fn reply_pages<T: Serialize>(
+        mut self,
+        status: u16,
+        pages: &[Vec<T>],
+        items: &str,
+        next_link: &str,
+    ) -> Self {
+        let count = pages.len().max(1);
+        let replies = (0..count)
+            .map(|index| {
+                let mut page = Map::new();
+                let listed = pages.get(index).map_or(&[][..], Vec::as_slice);
+                page.insert(
+                    items.to_owned(),
+                    serde_json::to_value(listed).expect("a model serializes"),
+                );
+                if index + 1 < count {
+                    page.insert(
+                        next_link.to_owned(),
+                        Value::String(self.page_link(index + 1)),
+                    );
+                }
+                ResponseTemplate::new(status).set_body_raw(
+                    Value::Object(page).to_string().into_bytes(),
+                    "application/json",
+                )
+            })
+            .collect();
+        self.reply = Reply::Pages(replies);
+        self
+    }
+
+    /// The link to page `index` (from 0) of a paged reply: `path?query&$skiptoken=index`.
+    fn page_link(&self, index: usize) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query.extend_pairs(&self.query);
+        query.append_pair(SKIP_TOKEN, &index.to_string());
+        format!("{}?{}", self.path, query.finish())
     }
 
     /// Answers with `status` and an error body of the service's own shape (`contract`), with
