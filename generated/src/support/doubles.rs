@@ -159,8 +159,16 @@ impl MockAzure {
             headers,
             body,
             reply,
+            reply_headers,
             times,
         } = expectation.into();
+        let dressed = |template: ResponseTemplate| {
+            reply_headers
+                .iter()
+                .fold(template, |template, (name, value)| {
+                    template.insert_header(name.as_str(), value.as_str())
+                })
+        };
         // The path and query every request of the expectation has, the follow-up requests of
         // a long-running or paged one included.
         let on_path = |verb: &str| {
@@ -183,7 +191,7 @@ impl MockAzure {
         };
         match reply {
             Reply::Now(template) => {
-                counted(call.respond_with(template))
+                counted(call.respond_with(dressed(template)))
                     .mount(&self.server)
                     .await
             }
@@ -194,7 +202,7 @@ impl MockAzure {
                         Some(first) => first,
                         None => on_path("GET").and(query_param(SKIP_TOKEN, index.to_string())),
                     };
-                    counted(page.respond_with(template))
+                    counted(page.respond_with(dressed(template)))
                         .mount(&self.server)
                         .await;
                 }
@@ -203,7 +211,7 @@ impl MockAzure {
                 let n = self.operations.fetch_add(1, Ordering::SeqCst);
                 let status = format!("/doubles/operations/{n}");
                 let result = format!("/doubles/results/{n}");
-                let accepted = ResponseTemplate::new(202)
+                let accepted = dressed(ResponseTemplate::new(202))
                     .insert_header(
                         "azure-asyncoperation",
                         format!("{}{status}", self.endpoint()),
@@ -226,7 +234,7 @@ impl MockAzure {
                     Outcome::Succeeded(template) => {
                         Mock::given(method("GET"))
                             .and(path(result.as_str()))
-                            .respond_with(template)
+                            .respond_with(dressed(template))
                             .mount(&self.server)
                             .await;
                         ("Succeeded", None)
@@ -269,6 +277,7 @@ pub struct Expectation {
     headers: Vec<(String, String)>,
     body: Option<BodyMatcher>,
     reply: Reply,
+    reply_headers: Vec<(String, String)>,
     times: Option<u64>,
 }
 
@@ -302,6 +311,7 @@ impl Expectation {
             headers: Vec::new(),
             body: None,
             reply: Reply::Now(ResponseTemplate::new(200)),
+            reply_headers: Vec::new(),
             times: None,
         }
     }
@@ -447,6 +457,15 @@ impl Expectation {
                 message: message.to_owned(),
             },
         };
+        self
+    }
+
+    /// Answers with the header `name: value` as well (a request id, say), on every response
+    /// of the reply: each page of a list, and the 202 and the result of a long-running
+    /// operation.
+    #[must_use]
+    pub fn reply_header(mut self, name: &str, value: &str) -> Self {
+        self.reply_headers.push((name.to_owned(), value.to_owned()));
         self
     }
 
