@@ -36,7 +36,10 @@
 //! `https://127.0.0.1:PORT` endpoint and a transport that sends to the server over plain http,
 //! to loopback only: nothing can reach the network. [`MockAzure::client_at_real_host`] keeps the
 //! client's real host instead (`management.azure.com`) and redirects every request to the
-//! server, so that the scope the credential records is the real one.
+//! server, so that the scope the credential records is the real one. The links the doubles
+//! answer with (a long-running operation's status and result, a list's next pages) are
+//! relative to the server, so the client resolves them against the host it addressed and they
+//! lead back to the server from either kind of client.
 //!
 //! A request that no expectation matches gets wiremock's 404 (an error the client reports as
 //! the service's). Retries are off in these clients: each call is one request.
@@ -211,12 +214,11 @@ impl MockAzure {
                 let n = self.operations.fetch_add(1, Ordering::SeqCst);
                 let status = format!("/doubles/operations/{n}");
                 let result = format!("/doubles/results/{n}");
+                // Relative to the server, as the pages' links are: the client resolves them
+                // against the URL it addressed, so they lead back here from any host.
                 let accepted = dressed(ResponseTemplate::new(202))
-                    .insert_header(
-                        "azure-asyncoperation",
-                        format!("{}{status}", self.endpoint()),
-                    )
-                    .insert_header("location", format!("{}{result}", self.endpoint()))
+                    .insert_header("azure-asyncoperation", status.as_str())
+                    .insert_header("location", result.as_str())
                     .insert_header("retry-after", "0");
                 counted(call.respond_with(accepted))
                     .mount(&self.server)

@@ -784,9 +784,16 @@ pub fn redis_client(options: ClientOptions) -> azure_mgmt::redis_enterprise::Red
 pub fn redis_poller(
     options: ClientOptions,
 ) -> azure_mgmt::Poller<azure_mgmt::redis_enterprise::AccessKeys> {
+    redis_poller_of(&redis_client(options))
+}
+
+/// Starts `databases_regenerate_key` for the primary key with valid arguments on `client`.
+pub fn redis_poller_of(
+    client: &azure_mgmt::redis_enterprise::RedisEnterpriseClient,
+) -> azure_mgmt::Poller<azure_mgmt::redis_enterprise::AccessKeys> {
     use azure_mgmt::redis_enterprise::{AccessKeyType, RegenerateKeyParameters};
     let args = Op::RedisEnterprise.valid_args();
-    redis_client(options)
+    client
         .databases_regenerate_key(
             args[0],
             args[1],
