@@ -12,9 +12,8 @@ mod common;
 
 use azure_core::http::StatusCode;
 use azure_mgmt::ErrorKind;
-use azure_mgmt::doubles::{Expectation, MockAzure};
-use azure_mgmt::{data_factory, event_hubs, redis_enterprise, service_bus, storage_classic};
-use common::{ALL, Op, call_valid, options, requests, respond_to_all, with_ids};
+use azure_mgmt::doubles::MockAzure;
+use common::{ALL, Answer, Op, call_valid, options, requests, respond_to_all, with_ids};
 use wiremock::{MockServer, ResponseTemplate};
 
 /// Each documented error status an ARM or Service Management call can answer with.
@@ -323,32 +322,6 @@ async fn a_failing_credential_is_a_credential_error() {
     }
 }
 
-/// The typed doubles' expectation of `op`'s call with its valid arguments, failing with
-/// `status`, `code` and `message`.
-fn failing(op: Op, status: u16, code: &str, message: &str) -> Expectation {
-    let a = op.valid_args();
-    match op {
-        Op::RedisEnterprise => {
-            redis_enterprise::doubles::databases_regenerate_key(a[0], a[1], a[2], a[3])
-                .fails(status, code, message)
-        }
-        Op::ServiceBus => service_bus::doubles::namespaces_regenerate_keys(a[0], a[1], a[2], a[3])
-            .fails(status, code, message),
-        Op::EventHubs => {
-            event_hubs::doubles::event_hubs_regenerate_keys(a[0], a[1], a[2], a[3], a[4])
-                .fails(status, code, message)
-        }
-        Op::DataFactory => {
-            data_factory::doubles::integration_runtimes_regenerate_auth_key(a[0], a[1], a[2], a[3])
-                .fails(status, code, message)
-        }
-        Op::StorageClassic => {
-            storage_classic::doubles::storage_services_regenerate_keys(a[0], a[1])
-                .fails(status, code, message)
-        }
-    }
-}
-
 /// What the doubles' `fails` writes is each service's own error shape (JSON or XML, flat or
 /// nested), so the caller reads its status, code and message; markup in the message arrives
 /// as written.
@@ -359,7 +332,7 @@ async fn the_doubles_fail_in_each_services_own_contract() {
         let azure = MockAzure::start().await;
         azure
             .expect(
-                failing(op, 409, "Conflict", message)
+                common::double(op, op.key_type(), Answer::Fails(409, "Conflict", message))
                     .reply_header("x-ms-request-id", common::REQUEST_ID),
             )
             .await;
