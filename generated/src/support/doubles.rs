@@ -471,7 +471,9 @@ impl Expectation {
         self
     }
 
-    /// Requires exactly `times` such calls: the server checks when it is dropped.
+    /// Requires exactly `times` such calls: the server checks when it is dropped. For a list
+    /// answered in pages, each page is requested `times` times; for a long-running operation,
+    /// `times` is the count of the initial call.
     #[must_use]
     pub fn times(mut self, times: u64) -> Self {
         self.times = Some(times);
