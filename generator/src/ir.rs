@@ -218,6 +218,8 @@ pub struct Paging {
 pub struct PageField {
     /// Rust name.
     pub name: String,
+    /// Wire name.
+    pub wire: String,
     /// `Option<_>` in the model.
     pub optional: bool,
 }
@@ -915,6 +917,7 @@ fn paging(
     };
     let page_field = |f: &Field| PageField {
         name: f.name.clone(),
+        wire: f.wire.clone(),
         optional: !f.required,
     };
     Some(Paging {

@@ -1,10 +1,14 @@
 //! An application's own key rotation on `azure-mgmt`: regenerate the secondary key of a
 //! resource (consumers have moved to the primary) and hand back the new key. One function per
 //! service, each the plain use of its client; `tests/rotation.rs` tests them against the
-//! crate's typed test doubles, the way any application can.
+//! crate's typed test doubles, the way any application can. Before rotating a namespace's
+//! keys, the application lists the rules that can manage it ([`managing_rules`], a paged list),
+//! tested in `tests/audit.rs`.
 
 use azure_core::credentials::Secret;
+use azure_mgmt::event_hubs::{AccessRights, EventHubsClient};
 use azure_mgmt::{Error, Result};
+use futures::TryStreamExt;
 
 /// Which resource to rotate, with the names its service addresses it by.
 #[derive(Clone, Copy, Debug)]
@@ -185,4 +189,29 @@ pub async fn rotate_secondary(clients: &Clients, target: Target<'_>) -> Result<S
             "the service answered without the new secondary key",
         ))
     })
+}
+
+/// The names of an Event Hubs namespace's authorization rules that hold `Manage` rights (their
+/// keys can change the namespace), reading every page of the list.
+///
+/// # Errors
+///
+/// The client's error, for the first page or any later one.
+pub async fn managing_rules(
+    client: &EventHubsClient,
+    subscription: &str,
+    group: &str,
+    namespace: &str,
+) -> Result<Vec<String>> {
+    client
+        .namespaces_list_authorization_rules(subscription, group, namespace, None)?
+        .try_filter_map(|rule| async move {
+            let manages = rule
+                .properties
+                .as_ref()
+                .is_some_and(|p| p.rights.contains(&AccessRights::Manage));
+            Ok(rule.name.filter(|_| manages))
+        })
+        .try_collect()
+        .await
 }

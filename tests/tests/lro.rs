@@ -4,6 +4,10 @@
 //! `Failed` and `Canceled` as typed errors; a time bound; cancellation by drop; progress.
 //! azure_core's poller traps (a poll interval under 1 s panics; awaiting after draining the
 //! status stream panics) must not reach a caller.
+//!
+//! The protocol's variations (headers present or not, status bodies, hanging polls, hostile
+//! links) are served by hand; the typed doubles' `accepts` and `operation_fails` are proven at
+//! the end, from the loopback endpoint and from the real host.
 
 mod common;
 
@@ -511,4 +515,94 @@ async fn poll_urls_on_another_host_are_refused() {
         requests(&elsewhere).await.is_empty(),
         "nothing reached the other host"
     );
+}
+
+/// The doubles' expectation of the regeneration, with its body.
+fn regeneration() -> azure_mgmt::redis_enterprise::doubles::DatabasesRegenerateKey {
+    use azure_mgmt::redis_enterprise::{AccessKeyType, RegenerateKeyParameters};
+    let a = OP.valid_args();
+    azure_mgmt::redis_enterprise::doubles::databases_regenerate_key(a[0], a[1], a[2], a[3]).body(
+        &RegenerateKeyParameters {
+            key_type: AccessKeyType::Primary,
+        },
+    )
+}
+
+fn new_keys() -> azure_mgmt::redis_enterprise::AccessKeys {
+    azure_mgmt::redis_enterprise::AccessKeys {
+        primary_key: Some(OP.secrets()[0].1.to_owned().into()),
+        secondary_key: Some(OP.secrets()[1].1.to_owned().into()),
+    }
+}
+
+/// `accepts(polls, &keys)`: a 202, `polls` polls in progress, then the keys, from either host
+/// the client may address (its status and result links lead back to the server).
+#[tokio::test]
+async fn the_doubles_accept_then_poll_then_give_the_result() {
+    for real_host in [false, true] {
+        let azure = azure_mgmt::doubles::MockAzure::start().await;
+        azure
+            .expect(regeneration().accepts(2, &new_keys()).times(1))
+            .await;
+        let client: azure_mgmt::redis_enterprise::RedisEnterpriseClient = if real_host {
+            azure.client_at_real_host()
+        } else {
+            azure.client()
+        };
+        let mut poller = common::redis_poller_of(&client);
+        let mut statuses = Vec::new();
+        while let Some(status) = poller.next_status().await {
+            statuses.push(status.unwrap());
+        }
+        assert_eq!(
+            statuses,
+            [
+                OperationStatus::InProgress,
+                OperationStatus::InProgress,
+                OperationStatus::InProgress,
+                OperationStatus::Succeeded
+            ],
+            "real host: {real_host}"
+        );
+        let response = poller.await.unwrap();
+        assert_eq!(response.into_model(), new_keys(), "real host: {real_host}");
+        let methods: Vec<_> = azure
+            .received_requests()
+            .await
+            .iter()
+            .map(|r| r.method.to_string())
+            .collect();
+        assert_eq!(
+            methods,
+            ["POST", "GET", "GET", "GET", "GET"],
+            "real host: {real_host}"
+        );
+        if real_host {
+            assert!(
+                azure
+                    .addressed()
+                    .iter()
+                    .all(|url| url.host_str() == Some("management.azure.com")),
+                "{:?}",
+                azure.addressed()
+            );
+        }
+    }
+}
+
+/// `operation_fails`: the 202, polls, then `Failed` with the service's code and message.
+#[tokio::test]
+async fn the_doubles_fail_an_accepted_operation() {
+    let azure = azure_mgmt::doubles::MockAzure::start().await;
+    azure
+        .expect(regeneration().operation_fails(1, "KeyBusy", "Try again later."))
+        .await;
+    let client: azure_mgmt::redis_enterprise::RedisEnterpriseClient = azure.client_at_real_host();
+    let error = common::redis_poller_of(&client).await.unwrap_err();
+    let ErrorKind::Operation(failure) = error.kind() else {
+        panic!("an operation error, not {error:?}");
+    };
+    assert_eq!(failure.code(), Some("KeyBusy"));
+    assert_eq!(failure.message(), Some("Try again later."));
+    assert_eq!(azure.received_requests().await.len(), 3);
 }

@@ -3,14 +3,24 @@
 //! the next page fetched only when the items before it are used up, the next link followed as
 //! the service wrote it (its own `api-version` and skip token), whole pages with their status,
 //! resuming from a continuation, and a service error on a later page reaching the caller.
+//!
+//! Where the service's own links matter (a newer `api-version`, a link without one, a failing
+//! later page) the pages are written by hand; elsewhere they come from the typed doubles'
+//! `pages`, which this file also proves: every item of every page reaches the caller, whichever
+//! host the client addresses.
 
 mod common;
 
 use azure_core::http::pager::PagerOptions;
 use azure_mgmt::ErrorKind;
+use azure_mgmt::doubles::MockAzure;
+use azure_mgmt::event_hubs::doubles::namespaces_list_authorization_rules;
 use azure_mgmt::event_hubs::{
-    AccessRights, EventHubsClient, NamespacesListAuthorizationRulesOptions,
+    AccessRights, AuthorizationRule, AuthorizationRuleProperties, EventHubsClient,
+    NamespacesListAuthorizationRulesOptions,
 };
+use azure_mgmt::redis_enterprise::doubles::databases_list_by_cluster;
+use azure_mgmt::redis_enterprise::{Database, RedisEnterpriseClient};
 use common::{options, requests};
 use futures::TryStreamExt;
 use serde_json::{Value, json};
@@ -106,56 +116,6 @@ async fn every_page_is_read_in_order_and_the_next_link_is_followed_as_written() 
 }
 
 #[tokio::test]
-async fn nothing_is_sent_until_the_pager_is_polled_and_a_page_only_when_needed() {
-    let server = MockServer::start().await;
-    mount_two_pages(&server).await;
-    let mut pager = client(&server)
-        .namespaces_list_authorization_rules(SUBSCRIPTION, GROUP, NAMESPACE, None)
-        .unwrap();
-    assert!(requests(&server).await.is_empty());
-    pager.try_next().await.unwrap().expect("a first rule");
-    pager.try_next().await.unwrap().expect("a second rule");
-    assert_eq!(
-        requests(&server).await.len(),
-        1,
-        "the first page has two rules"
-    );
-    pager.try_next().await.unwrap().expect("a third rule");
-    assert_eq!(requests(&server).await.len(), 2);
-    assert!(pager.try_next().await.unwrap().is_none());
-}
-
-#[tokio::test]
-async fn pages_come_whole_and_a_listing_resumes_from_its_continuation() {
-    let server = MockServer::start().await;
-    mount_two_pages(&server).await;
-    let mut pages = client(&server)
-        .namespaces_list_authorization_rules(SUBSCRIPTION, GROUP, NAMESPACE, None)
-        .unwrap()
-        .into_pages();
-    let first = pages.try_next().await.unwrap().expect("a first page");
-    assert_eq!(first.status(), 200);
-    assert_eq!(first.model().value.as_ref().map(Vec::len), Some(2));
-    let resume = pages.continuation().cloned().expect("more pages to come");
-
-    // Another pager, as after a restart: it starts at the second page.
-    let options = NamespacesListAuthorizationRulesOptions {
-        method_options: PagerOptions {
-            continuation: Some(resume),
-            ..PagerOptions::default()
-        },
-    };
-    let rest: Vec<_> = client(&server)
-        .namespaces_list_authorization_rules(SUBSCRIPTION, GROUP, NAMESPACE, Some(options))
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
-    assert_eq!(rest.len(), 1);
-    assert_eq!(rest[0].name.as_deref(), Some("listen-only"));
-}
-
-#[tokio::test]
 async fn an_error_on_a_later_page_reaches_the_caller_in_the_arm_contract() {
     let server = MockServer::start().await;
     let next = format!(
@@ -194,15 +154,202 @@ async fn an_error_on_a_later_page_reaches_the_caller_in_the_arm_contract() {
     assert_eq!(service.message(), Some("The namespace is gone."));
 }
 
+/// A typed rule, as the doubles take it.
+fn typed_rule(name: &str, rights: &[AccessRights]) -> AuthorizationRule {
+    AuthorizationRule {
+        id: Some(format!("{}/{name}", list_path())),
+        name: Some(name.to_owned()),
+        r#type: Some("Microsoft.EventHub/Namespaces/AuthorizationRules".to_owned()),
+        location: None,
+        system_data: None,
+        properties: Some(AuthorizationRuleProperties {
+            rights: rights.to_vec(),
+        }),
+    }
+}
+
+/// The list of [`mount_two_pages`] as typed pages: two rules, then one.
+fn two_pages() -> [Vec<AuthorizationRule>; 2] {
+    [
+        vec![
+            typed_rule(
+                "RootManageSharedAccessKey",
+                &[
+                    AccessRights::Listen,
+                    AccessRights::Manage,
+                    AccessRights::Send,
+                ],
+            ),
+            typed_rule(
+                "sdk-Authrules-1746",
+                &[AccessRights::Listen, AccessRights::Send],
+            ),
+        ],
+        vec![typed_rule("listen-only", &[AccessRights::Listen])],
+    ]
+}
+
+async fn expect_two_pages(azure: &MockAzure) {
+    azure
+        .expect(
+            namespaces_list_authorization_rules(SUBSCRIPTION, GROUP, NAMESPACE).pages(&two_pages()),
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn the_doubles_pages_reach_the_caller_whole_and_in_order() {
+    let azure = MockAzure::start().await;
+    expect_two_pages(&azure).await;
+    let client: EventHubsClient = azure.client();
+    let rules: Vec<_> = client
+        .namespaces_list_authorization_rules(SUBSCRIPTION, GROUP, NAMESPACE, None)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(rules, two_pages().concat());
+    let sent = azure.received_requests().await;
+    assert_eq!(sent.len(), 2);
+    // The second request is the first page's link: the list's own path and api-version.
+    assert_eq!(sent[1].url.path(), list_path());
+    assert_eq!(
+        sent[1].url.query(),
+        Some("api-version=2024-01-01&%24skiptoken=1")
+    );
+}
+
+#[tokio::test]
+async fn the_doubles_pages_lead_back_to_the_server_from_the_real_host() {
+    let azure = MockAzure::start().await;
+    let pages = [
+        vec![typed_rule("first", &[AccessRights::Listen])],
+        vec![],
+        vec![typed_rule("third", &[AccessRights::Send])],
+    ];
+    azure
+        .expect(namespaces_list_authorization_rules(SUBSCRIPTION, GROUP, NAMESPACE).pages(&pages))
+        .await;
+    let client: EventHubsClient = azure.client_at_real_host();
+    let rules: Vec<_> = client
+        .namespaces_list_authorization_rules(SUBSCRIPTION, GROUP, NAMESPACE, None)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(rules, pages.concat());
+    let addressed: Vec<_> = azure
+        .addressed()
+        .iter()
+        .map(|url| (url.host_str().unwrap().to_owned(), url.path().to_owned()))
+        .collect();
+    let at_real_host = ("management.azure.com".to_owned(), list_path());
+    assert_eq!(
+        addressed,
+        [at_real_host.clone(), at_real_host.clone(), at_real_host]
+    );
+}
+
+#[tokio::test]
+async fn the_doubles_serve_an_empty_list_and_a_list_of_another_service() {
+    let azure = MockAzure::start().await;
+    azure
+        .expect(namespaces_list_authorization_rules(SUBSCRIPTION, GROUP, NAMESPACE).pages(&[]))
+        .await;
+    let databases = [
+        vec![Database {
+            name: Some("default".to_owned()),
+            ..Database::default()
+        }],
+        vec![Database {
+            name: Some("cache".to_owned()),
+            ..Database::default()
+        }],
+    ];
+    azure
+        .expect(databases_list_by_cluster(SUBSCRIPTION, GROUP, "cache1").pages(&databases))
+        .await;
+    let event_hubs: EventHubsClient = azure.client();
+    let rules: Vec<_> = event_hubs
+        .namespaces_list_authorization_rules(SUBSCRIPTION, GROUP, NAMESPACE, None)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(rules.is_empty());
+    let redis: RedisEnterpriseClient = azure.client();
+    let listed: Vec<_> = redis
+        .databases_list_by_cluster(SUBSCRIPTION, GROUP, "cache1", None)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(listed, databases.concat());
+}
+
+#[tokio::test]
+async fn nothing_is_sent_until_the_pager_is_polled_and_a_page_only_when_needed() {
+    let azure = MockAzure::start().await;
+    expect_two_pages(&azure).await;
+    let client: EventHubsClient = azure.client();
+    let mut pager = client
+        .namespaces_list_authorization_rules(SUBSCRIPTION, GROUP, NAMESPACE, None)
+        .unwrap();
+    assert!(azure.received_requests().await.is_empty());
+    pager.try_next().await.unwrap().expect("a first rule");
+    pager.try_next().await.unwrap().expect("a second rule");
+    assert_eq!(
+        azure.received_requests().await.len(),
+        1,
+        "the first page has two rules"
+    );
+    pager.try_next().await.unwrap().expect("a third rule");
+    assert_eq!(azure.received_requests().await.len(), 2);
+    assert!(pager.try_next().await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn pages_come_whole_and_a_listing_resumes_from_its_continuation() {
+    let azure = MockAzure::start().await;
+    expect_two_pages(&azure).await;
+    let client: EventHubsClient = azure.client();
+    let mut pages = client
+        .namespaces_list_authorization_rules(SUBSCRIPTION, GROUP, NAMESPACE, None)
+        .unwrap()
+        .into_pages();
+    let first = pages.try_next().await.unwrap().expect("a first page");
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.model().value.as_ref().map(Vec::len), Some(2));
+    let resume = pages.continuation().cloned().expect("more pages to come");
+
+    // Another pager, as after a restart: it starts at the second page.
+    let options = NamespacesListAuthorizationRulesOptions {
+        method_options: PagerOptions {
+            continuation: Some(resume),
+            ..PagerOptions::default()
+        },
+    };
+    let another: EventHubsClient = azure.client();
+    let rest: Vec<_> = another
+        .namespaces_list_authorization_rules(SUBSCRIPTION, GROUP, NAMESPACE, Some(options))
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(rest.len(), 1);
+    assert_eq!(rest[0].name.as_deref(), Some("listen-only"));
+}
+
 #[tokio::test]
 async fn an_invalid_namespace_name_sends_nothing() {
-    let server = MockServer::start().await;
-    let error = client(&server)
+    let azure = MockAzure::start().await;
+    let client: EventHubsClient = azure.client();
+    let error = client
         .namespaces_list_authorization_rules(SUBSCRIPTION, GROUP, "ab", None)
         .unwrap_err();
     assert!(
         matches!(error.kind(), ErrorKind::InvalidParameter { parameter, .. } if parameter == "namespaceName"),
         "{error:?}"
     );
-    assert!(requests(&server).await.is_empty());
+    assert!(azure.received_requests().await.is_empty());
 }

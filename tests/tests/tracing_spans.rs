@@ -1,15 +1,20 @@
 //! Distributed tracing over HTTP: every public call opens one span, named and attributed the
 //! way the Azure SDK for Rust does, as the parent of its HTTP spans; long-running calls keep
 //! one span over every poll; no span carries a secret. Recorded with an in-memory tracer.
+//!
+//! The successful calls and the failed long-running operation are served by the typed doubles
+//! (the keys they answer with are full of secrets); the error statuses and the retry stay
+//! written by hand, for error bodies that carry a secret and a first answer that fails.
 
 mod common;
 
 use azure_core::http::RetryOptions;
-use common::{ALL, MARKER, Op};
+use azure_mgmt::doubles::MockAzure;
+use common::{ALL, Answer, MARKER, Op, double};
 use std::sync::Arc;
 use testkit::tracing::{MemoryTracerProvider, SpanRecord};
-use wiremock::matchers::{method, path_regex};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer};
 
 /// The span each operation's call opens.
 fn span_name(op: Op) -> &'static str {
@@ -61,9 +66,9 @@ fn assert_no_secret_in(spans: &[SpanRecord]) {
 #[tokio::test]
 async fn each_call_is_one_span_over_its_request() {
     for op in ALL {
-        let server = MockServer::start().await;
-        mount_success(op, &server).await;
-        let (options, tracing) = traced(common::options(&server));
+        let azure = MockAzure::start().await;
+        azure.expect(success(op)).await;
+        let (options, tracing) = traced(azure.client_options());
         common::call_valid(op, options)
             .await
             .expect("the call succeeds");
@@ -98,48 +103,21 @@ async fn each_call_is_one_span_over_its_request() {
     }
 }
 
-async fn mount_success(op: Op, server: &MockServer) {
-    if op == Op::RedisEnterprise {
-        // A long-running regeneration: 202, one poll in progress, then the result.
-        let base = testkit::https_uri(server);
-        Mock::given(method("POST"))
-            .respond_with(
-                ResponseTemplate::new(202)
-                    .insert_header("azure-asyncoperation", format!("{base}/operations/op1"))
-                    .insert_header("location", format!("{base}/results/op1"))
-                    .insert_header("retry-after", "0"),
-            )
-            .mount(server)
-            .await;
-        Mock::given(method("GET"))
-            .and(path_regex("^/operations/op1$"))
-            .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"status":"InProgress"}"#))
-            .up_to_n_times(1)
-            .mount(server)
-            .await;
-        Mock::given(method("GET"))
-            .and(path_regex("^/operations/op1$"))
-            .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"status":"Succeeded"}"#))
-            .mount(server)
-            .await;
-        Mock::given(method("GET"))
-            .and(path_regex("^/results/op1$"))
-            .respond_with(op.success())
-            .mount(server)
-            .await;
-    } else {
-        op.expect_request()
-            .respond_with(op.success())
-            .mount(server)
-            .await;
-    }
+/// A successful call of `op`; the long-running one answers 202, polls once in progress, then
+/// gives the result.
+fn success(op: Op) -> azure_mgmt::doubles::Expectation {
+    let answer = match op {
+        Op::RedisEnterprise => Answer::Accepted(1),
+        _ => Answer::Keys,
+    };
+    double(op, op.key_type(), answer)
 }
 
 #[tokio::test]
 async fn a_long_running_call_is_one_span_over_every_poll() {
-    let server = MockServer::start().await;
-    mount_success(Op::RedisEnterprise, &server).await;
-    let (options, tracing) = traced(common::options(&server));
+    let azure = MockAzure::start().await;
+    azure.expect(success(Op::RedisEnterprise)).await;
+    let (options, tracing) = traced(azure.client_options());
     common::call_valid(Op::RedisEnterprise, options)
         .await
         .unwrap();
@@ -162,25 +140,16 @@ async fn a_long_running_call_is_one_span_over_every_poll() {
 
 #[tokio::test]
 async fn a_failed_long_running_operation_names_how_it_ended() {
-    let server = MockServer::start().await;
-    let base = testkit::https_uri(&server);
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(202)
-                .insert_header("azure-asyncoperation", format!("{base}/operations/op1"))
-                .insert_header("retry-after", "0"),
-        )
-        .mount(&server)
+    let op = Op::RedisEnterprise;
+    let azure = MockAzure::start().await;
+    azure
+        .expect(double(
+            op,
+            op.key_type(),
+            Answer::OperationFails(0, "Conflict", "busy"),
+        ))
         .await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_string(
-                r#"{"status":"Failed","error":{"code":"Conflict","message":"busy"}}"#,
-            ),
-        )
-        .mount(&server)
-        .await;
-    let (options, tracing) = traced(common::options(&server));
+    let (options, tracing) = traced(azure.client_options());
     let error = common::call_valid(Op::RedisEnterprise, options)
         .await
         .expect_err("the operation failed");

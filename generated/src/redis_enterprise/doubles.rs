@@ -3,7 +3,7 @@
 
 //! Test doubles for [`RedisEnterpriseClient`]: one expectation per operation, served by [`MockAzure`](crate::doubles::MockAzure) (feature `test-doubles`).
 //!
-//! Each function takes the method's arguments and expects the request the client sends for them: the method, the path with each argument encoded as the client encodes it, the fixed and required query parameters (other query parameters are not checked) and the fixed headers. `body` also requires the request body. The reply is set last: `returns` (a typed model), `fails` (an error status in the service's own error shape), and for long-running operations `accepts` (202, then status polls, then the result) and `operation_fails`.
+//! Each function takes the method's arguments and expects the request the client sends for them: the method, the path with each argument encoded as the client encodes it, the fixed and required query parameters (other query parameters are not checked) and the fixed headers. `body` also requires the request body. The reply is set last: `returns` (a typed model), `fails` (an error status in the service's own error shape), for long-running operations `accepts` (202, then status polls, then the result) and `operation_fails`, and for paged operations `pages` (a whole list, page after page). `reply_header` and `times` on the reply add a response header and a required number of calls.
 
 use std::sync::Arc;
 use azure_core::credentials::TokenCredential;
@@ -62,7 +62,7 @@ pub struct DatabasesGet {
 }
 
 impl DatabasesGet {
-    ///Answers with `model` (status 200).
+    /// Answers with `model` (status 200).
     pub fn returns(self, model: &Database) -> Expectation {
         self.expectation.reply(200u16, Some(model), BodyFormat::Json, "", None)
     }
@@ -118,9 +118,14 @@ pub struct DatabasesListByCluster {
 }
 
 impl DatabasesListByCluster {
-    ///Answers with `page` (status 200): one page of the list; a next link in it is followed as the service's would be.
+    /// Answers with `model` (status 200), one page of the list: a next link in it is followed as the service's would be (`pages` serves a whole list).
     pub fn returns(self, model: &DatabaseList) -> Expectation {
         self.expectation.reply(200u16, Some(model), BodyFormat::Json, "", None)
+    }
+
+    /// Answers with the list as `pages`, in turn (status 200): the first page answers this call, and each page but the last links to the next, so that the client reads every item. The links are relative to the server (this call's path and query, and a `$skiptoken` naming the page), so they lead back to it whichever host the client addresses. No pages answer with one empty page.
+    pub fn pages(self, pages: &[Vec<Database>]) -> Expectation {
+        self.expectation.reply_pages(200u16, pages, "value", "nextLink")
     }
 
     /// Answers with `status` and an error body in the service's own error shape, carrying `code` and `message`.
@@ -178,7 +183,7 @@ pub struct DatabasesListKeys {
 }
 
 impl DatabasesListKeys {
-    ///Answers with `model` (status 200).
+    /// Answers with `model` (status 200).
     pub fn returns(self, model: &AccessKeys) -> Expectation {
         self.expectation.reply(200u16, Some(model), BodyFormat::Json, "", None)
     }

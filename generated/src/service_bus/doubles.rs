@@ -3,7 +3,7 @@
 
 //! Test doubles for [`ServiceBusClient`]: one expectation per operation, served by [`MockAzure`](crate::doubles::MockAzure) (feature `test-doubles`).
 //!
-//! Each function takes the method's arguments and expects the request the client sends for them: the method, the path with each argument encoded as the client encodes it, the fixed and required query parameters (other query parameters are not checked) and the fixed headers. `body` also requires the request body. The reply is set last: `returns` (a typed model), `fails` (an error status in the service's own error shape), and for long-running operations `accepts` (202, then status polls, then the result) and `operation_fails`.
+//! Each function takes the method's arguments and expects the request the client sends for them: the method, the path with each argument encoded as the client encodes it, the fixed and required query parameters (other query parameters are not checked) and the fixed headers. `body` also requires the request body. The reply is set last: `returns` (a typed model), `fails` (an error status in the service's own error shape), for long-running operations `accepts` (202, then status polls, then the result) and `operation_fails`, and for paged operations `pages` (a whole list, page after page). `reply_header` and `times` on the reply add a response header and a required number of calls.
 
 use std::sync::Arc;
 use azure_core::credentials::TokenCredential;
@@ -61,7 +61,7 @@ pub struct NamespacesGet {
 }
 
 impl NamespacesGet {
-    ///Answers with `model` (status 200).
+    /// Answers with `model` (status 200).
     pub fn returns(self, model: &SbNamespace) -> Expectation {
         self.expectation.reply(200u16, Some(model), BodyFormat::Json, "", None)
     }
@@ -123,7 +123,7 @@ pub struct NamespacesListKeys {
 }
 
 impl NamespacesListKeys {
-    ///Answers with `model` (status 200).
+    /// Answers with `model` (status 200).
     pub fn returns(self, model: &AccessKeys) -> Expectation {
         self.expectation.reply(200u16, Some(model), BodyFormat::Json, "", None)
     }
@@ -186,7 +186,7 @@ impl NamespacesRegenerateKeys {
         self
     }
 
-    ///Answers with `model` (status 200).
+    /// Answers with `model` (status 200).
     pub fn returns(self, model: &AccessKeys) -> Expectation {
         self.expectation.reply(200u16, Some(model), BodyFormat::Json, "", None)
     }

@@ -36,7 +36,10 @@
 //! `https://127.0.0.1:PORT` endpoint and a transport that sends to the server over plain http,
 //! to loopback only: nothing can reach the network. [`MockAzure::client_at_real_host`] keeps the
 //! client's real host instead (`management.azure.com`) and redirects every request to the
-//! server, so that the scope the credential records is the real one.
+//! server, so that the scope the credential records is the real one. The links the doubles
+//! answer with (a long-running operation's status and result, a list's next pages) are
+//! relative to the server, so the client resolves them against the host it addressed and they
+//! lead back to the server from either kind of client.
 //!
 //! A request that no expectation matches gets wiremock's 404 (an error the client reports as
 //! the service's). Retries are off in these clients: each call is one request.
@@ -56,7 +59,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use wiremock::matchers::{method, path, query_param};
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Match, Mock, MockServer, ResponseTemplate};
 
 /// The token [`RecordingCredential`] hands out: requests carry `Authorization: Bearer fake-token`.
@@ -152,39 +155,74 @@ impl MockAzure {
 
     /// Serves `expectation` (made by a service's `doubles` module) until the server stops.
     pub async fn expect(&self, expectation: impl Into<Expectation>) {
-        let expectation = expectation.into();
-        let mut mock =
-            Mock::given(method(expectation.method.as_str())).and(path(expectation.path.as_str()));
-        for (key, value) in &expectation.query {
-            mock = mock.and(query_param(key.as_str(), value.as_str()));
-        }
-        for (name, value) in &expectation.headers {
-            mock = mock.and(wiremock::matchers::header(name.as_str(), value.as_str()));
-        }
-        if let Some(body) = expectation.body {
-            mock = mock.and(body);
-        }
-        let mock = |template| {
-            let mock = mock.respond_with(template);
-            match expectation.times {
-                Some(times) => mock.expect(times),
-                None => mock,
-            }
+        let Expectation {
+            method: verb,
+            path: at,
+            query,
+            headers,
+            body,
+            reply,
+            reply_headers,
+            times,
+        } = expectation.into();
+        let dressed = |template: ResponseTemplate| {
+            reply_headers
+                .iter()
+                .fold(template, |template, (name, value)| {
+                    template.insert_header(name.as_str(), value.as_str())
+                })
         };
-        match expectation.reply {
-            Reply::Now(template) => mock(template).mount(&self.server).await,
+        // The path and query every request of the expectation has, the follow-up requests of
+        // a long-running or paged one included.
+        let on_path = |verb: &str| {
+            query.iter().fold(
+                Mock::given(method(verb)).and(path(at.as_str())),
+                |mock, (key, value)| mock.and(query_param(key.as_str(), value.as_str())),
+            )
+        };
+        let mut call = headers
+            .iter()
+            .fold(on_path(verb.as_str()), |mock, (name, value)| {
+                mock.and(wiremock::matchers::header(name.as_str(), value.as_str()))
+            });
+        if let Some(body) = body {
+            call = call.and(body);
+        }
+        let counted = |mock: Mock| match times {
+            Some(times) => mock.expect(times),
+            None => mock,
+        };
+        match reply {
+            Reply::Now(template) => {
+                counted(call.respond_with(dressed(template)))
+                    .mount(&self.server)
+                    .await
+            }
+            Reply::Pages(pages) => {
+                let mut call = Some(call.and(query_param_is_missing(SKIP_TOKEN)));
+                for (index, template) in pages.into_iter().enumerate() {
+                    let page = match call.take() {
+                        Some(first) => first,
+                        None => on_path("GET").and(query_param(SKIP_TOKEN, index.to_string())),
+                    };
+                    counted(page.respond_with(dressed(template)))
+                        .mount(&self.server)
+                        .await;
+                }
+            }
             Reply::LongRunning { polls, outcome } => {
                 let n = self.operations.fetch_add(1, Ordering::SeqCst);
                 let status = format!("/doubles/operations/{n}");
                 let result = format!("/doubles/results/{n}");
-                let accepted = ResponseTemplate::new(202)
-                    .insert_header(
-                        "azure-asyncoperation",
-                        format!("{}{status}", self.endpoint()),
-                    )
-                    .insert_header("location", format!("{}{result}", self.endpoint()))
+                // Relative to the server, as the pages' links are: the client resolves them
+                // against the URL it addressed, so they lead back here from any host.
+                let accepted = dressed(ResponseTemplate::new(202))
+                    .insert_header("azure-asyncoperation", status.as_str())
+                    .insert_header("location", result.as_str())
                     .insert_header("retry-after", "0");
-                mock(accepted).mount(&self.server).await;
+                counted(call.respond_with(accepted))
+                    .mount(&self.server)
+                    .await;
                 if polls > 0 {
                     Mock::given(method("GET"))
                         .and(path(status.as_str()))
@@ -198,7 +236,7 @@ impl MockAzure {
                     Outcome::Succeeded(template) => {
                         Mock::given(method("GET"))
                             .and(path(result.as_str()))
-                            .respond_with(template)
+                            .respond_with(dressed(template))
                             .mount(&self.server)
                             .await;
                         ("Succeeded", None)
@@ -215,6 +253,10 @@ impl MockAzure {
         }
     }
 }
+
+/// The query parameter by which a paged expectation's next links name their page (ARM's own
+/// skip token).
+const SKIP_TOKEN: &str = "$skiptoken";
 
 /// The status monitor of a long-running operation.
 fn monitor(status: &str, error: Option<(String, String)>) -> ResponseTemplate {
@@ -237,13 +279,20 @@ pub struct Expectation {
     headers: Vec<(String, String)>,
     body: Option<BodyMatcher>,
     reply: Reply,
+    reply_headers: Vec<(String, String)>,
     times: Option<u64>,
 }
 
 #[derive(Debug)]
 enum Reply {
     Now(ResponseTemplate),
-    LongRunning { polls: u64, outcome: Outcome },
+    /// The pages of a list, the first answering the call itself and each next one the link
+    /// of the page before.
+    Pages(Vec<ResponseTemplate>),
+    LongRunning {
+        polls: u64,
+        outcome: Outcome,
+    },
 }
 
 #[derive(Debug)]
@@ -264,6 +313,7 @@ impl Expectation {
             headers: Vec::new(),
             body: None,
             reply: Reply::Now(ResponseTemplate::new(200)),
+            reply_headers: Vec::new(),
             times: None,
         }
     }
@@ -310,6 +360,52 @@ impl Expectation {
     ) -> Self {
         self.reply = Reply::Now(template(status, model, format, root, namespace));
         self
+    }
+
+    /// Answers with the list as `pages` in turn (status `status`), each page holding its items
+    /// under `items` and, but for the last, a link under `next_link` to the next one. The link
+    /// is the call's own path and query with a `$skiptoken` naming the page, relative to the
+    /// server, so the client follows it to the server whichever host it addresses. No pages
+    /// answer with one empty page. For generated code.
+    #[doc(hidden)]
+    pub fn reply_pages<T: Serialize>(
+        mut self,
+        status: u16,
+        pages: &[Vec<T>],
+        items: &str,
+        next_link: &str,
+    ) -> Self {
+        let count = pages.len().max(1);
+        let replies = (0..count)
+            .map(|index| {
+                let mut page = Map::new();
+                let listed = pages.get(index).map_or(&[][..], Vec::as_slice);
+                page.insert(
+                    items.to_owned(),
+                    serde_json::to_value(listed).expect("a model serializes"),
+                );
+                if index + 1 < count {
+                    page.insert(
+                        next_link.to_owned(),
+                        Value::String(self.page_link(index + 1)),
+                    );
+                }
+                ResponseTemplate::new(status).set_body_raw(
+                    Value::Object(page).to_string().into_bytes(),
+                    "application/json",
+                )
+            })
+            .collect();
+        self.reply = Reply::Pages(replies);
+        self
+    }
+
+    /// The link to page `index` (from 0) of a paged reply: `path?query&$skiptoken=index`.
+    fn page_link(&self, index: usize) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query.extend_pairs(&self.query);
+        query.append_pair(SKIP_TOKEN, &index.to_string());
+        format!("{}?{}", self.path, query.finish())
     }
 
     /// Answers with `status` and an error body of the service's own shape (`contract`), with
@@ -366,7 +462,18 @@ impl Expectation {
         self
     }
 
-    /// Requires exactly `times` such calls: the server checks when it is dropped.
+    /// Answers with the header `name: value` as well (a request id, say), on every response
+    /// of the reply: each page of a list, and the 202 and the result of a long-running
+    /// operation.
+    #[must_use]
+    pub fn reply_header(mut self, name: &str, value: &str) -> Self {
+        self.reply_headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Requires exactly `times` such calls: the server checks when it is dropped. For a list
+    /// answered in pages, each page is requested `times` times; for a long-running operation,
+    /// `times` is the count of the initial call.
     #[must_use]
     pub fn times(mut self, times: u64) -> Self {
         self.times = Some(times);

@@ -1402,6 +1402,23 @@ async fn a_timed_out_operation_ends_its_span_with_the_error() {
     );
 }
 
+/// An operation the service canceled names that ending on its span, as a failed one names
+/// `Failed`.
+#[tokio::test]
+async fn a_canceled_operation_names_canceled_on_its_span() {
+    let server = MockServer::start().await;
+    mount_accepted(&server, true, "0").await;
+    mount_status(&server, r#"{"status":"Canceled"}"#, None).await;
+    let tracing = testkit::tracing::MemoryTracerProvider::new();
+    assert!(traced_keys_poller(&server, &tracing).await.is_err());
+    let operation = &tracing.spans()[0];
+    assert_eq!(operation.attribute("error.type"), Some("Canceled"));
+    assert_eq!(
+        (operation.error.as_deref(), operation.ends),
+        (Some("Canceled"), 1)
+    );
+}
+
 #[tokio::test]
 async fn a_dropped_poller_ends_its_span_once() {
     let server = MockServer::start().await;

@@ -24,6 +24,9 @@ pub fn doubles_rs(service: &Service) -> TokenStream {
         }
         if let Some(paging) = &op.paging {
             models.insert(paging.page.clone());
+            if paging.next_link.is_some() {
+                collect_model(&paging.item, &mut models);
+            }
         }
         if op.error.scope == crate::ir::Scope::Local {
             models.insert(op.error.constant.clone());
@@ -32,7 +35,7 @@ pub fn doubles_rs(service: &Service) -> TokenStream {
     let models = models.iter().map(|m| ident(m));
     let operations = service.operations.iter().map(|op| operation(service, op));
     let doc = format!(
-        "Test doubles for [`{0}`]: one expectation per operation, served by [`MockAzure`](crate::doubles::MockAzure) (feature `test-doubles`).\n\nEach function takes the method's arguments and expects the request the client sends for them: the method, the path with each argument encoded as the client encodes it, the fixed and required query parameters (other query parameters are not checked) and the fixed headers. `body` also requires the request body. The reply is set last: `returns` (a typed model), `fails` (an error status in the service's own error shape), and for long-running operations `accepts` (202, then status polls, then the result) and `operation_fails`.",
+        "Test doubles for [`{0}`]: one expectation per operation, served by [`MockAzure`](crate::doubles::MockAzure) (feature `test-doubles`).\n\nEach function takes the method's arguments and expects the request the client sends for them: the method, the path with each argument encoded as the client encodes it, the fixed and required query parameters (other query parameters are not checked) and the fixed headers. `body` also requires the request body. The reply is set last: `returns` (a typed model), `fails` (an error status in the service's own error shape), for long-running operations `accepts` (202, then status polls, then the result) and `operation_fails`, and for paged operations `pages` (a whole list, page after page). `reply_header` and `times` on the reply add a response header and a required number of calls.",
         service.client
     );
     let doc = super::inner_docs(&doc);
@@ -237,30 +240,45 @@ fn replies(op: &Operation) -> TokenStream {
         (Some(ty), _) => {
             let doc = if op.paging.is_some() {
                 format!(
-                    "Answers with `page` (status {with_body}): one page of the list; a next link in it is followed as the service's would be."
+                    "Answers with `model` (status {with_body}), one page of the list: a next link in it is followed as the service's would be (`pages` serves a whole list)."
                 )
             } else {
                 format!("Answers with `model` (status {with_body}).")
             };
+            let doc = docs(&doc);
             quote! {
-                #[doc = #doc]
+                #doc
                 pub fn returns(self, model: &#ty) -> Expectation {
                     self.expectation.reply(#with_body, Some(model), #format, #root, #namespace)
                 }
             }
         }
         (None, _) => {
-            let doc = format!("Answers with status {without_body} and no body.");
+            let doc = docs(&format!("Answers with status {without_body} and no body."));
             quote! {
-                #[doc = #doc]
+                #doc
                 pub fn returns(self) -> Expectation {
                     self.expectation.reply(#without_body, None::<&()>, #format, #root, #namespace)
                 }
             }
         }
     };
+    let pages = op.paging.as_ref().and_then(|paging| {
+        let next_link = &paging.next_link.as_ref()?.wire;
+        let items = &paging.items.wire;
+        let item = type_tokens(&paging.item, false);
+        let doc = docs(&format!(
+            "Answers with the list as `pages`, in turn (status {with_body}): the first page answers this call, and each page but the last links to the next, so that the client reads every item. The links are relative to the server (this call's path and query, and a `$skiptoken` naming the page), so they lead back to it whichever host the client addresses. No pages answer with one empty page."
+        ));
+        Some(quote! {
+            #doc
+            pub fn pages(self, pages: &[Vec<#item>]) -> Expectation {
+                self.expectation.reply_pages(#with_body, pages, #items, #next_link)
+            }
+        })
+    });
     if op.long_running.is_none() {
-        return returns;
+        return quote! { #returns #pages };
     }
     let accepts = match &model_ty {
         Some(ty) => quote! {
@@ -278,6 +296,8 @@ fn replies(op: &Operation) -> TokenStream {
     };
     quote! {
         #returns
+
+        #pages
 
         #accepts
 

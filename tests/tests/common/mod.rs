@@ -771,6 +771,129 @@ pub async fn call_with(
     }
 }
 
+/// What the typed doubles answer a call of one of the five operations with.
+#[derive(Clone, Copy, Debug)]
+pub enum Answer<'a> {
+    /// 200 and the keys of [`Op::secrets`] and [`Op::plain_field`], as typed models.
+    Keys,
+    /// (The long-running operation.) 202, this many polls in progress, then the keys.
+    Accepted(u64),
+    /// (The long-running operation.) 202, this many polls in progress, then `Failed` with
+    /// this code and message.
+    OperationFails(u64, &'a str, &'a str),
+    /// This status, with this code and message in the operation's own error shape.
+    Fails(u16, &'a str, &'a str),
+}
+
+/// The typed doubles' expectation of `op`'s call as [`call`] makes it with
+/// [`Op::valid_args`] and `key_type` (method, path, query, fixed headers and the body),
+/// answered with `answer`.
+pub fn double(op: Op, key_type: &str, answer: Answer<'_>) -> azure_mgmt::doubles::Expectation {
+    let a = op.valid_args();
+    let secret = |i: usize| Some(Secret::new(op.secrets()[i].1));
+    let plain = || op.plain_field().map(|(_, value)| value.to_owned());
+    let key_type = key_type.to_owned();
+    let caller_key = || Some(Secret::new(CALLER_KEY));
+    /// Every answer but the long-running ones, which only Redis Enterprise has.
+    macro_rules! answered {
+        ($expectation:expr, $keys:expr) => {
+            match answer {
+                Answer::Keys => $expectation.returns(&$keys),
+                Answer::Fails(status, code, message) => $expectation.fails(status, code, message),
+                other => panic!("{} is not long-running: {other:?}", op.name()),
+            }
+        };
+    }
+    match op {
+        Op::RedisEnterprise => {
+            use azure_mgmt::redis_enterprise::*;
+            let expectation = doubles::databases_regenerate_key(a[0], a[1], a[2], a[3]).body(
+                &RegenerateKeyParameters {
+                    key_type: AccessKeyType::from(key_type),
+                },
+            );
+            let keys = AccessKeys {
+                primary_key: secret(0),
+                secondary_key: secret(1),
+            };
+            match answer {
+                Answer::Keys => expectation.returns(Some(&keys)),
+                Answer::Accepted(polls) => expectation.accepts(polls, &keys),
+                Answer::OperationFails(polls, code, message) => {
+                    expectation.operation_fails(polls, code, message)
+                }
+                Answer::Fails(status, code, message) => expectation.fails(status, code, message),
+            }
+        }
+        Op::ServiceBus => {
+            use azure_mgmt::service_bus::*;
+            let expectation = doubles::namespaces_regenerate_keys(a[0], a[1], a[2], a[3]).body(
+                &RegenerateAccessKeyParameters {
+                    key_type: KeyType::from(key_type),
+                    key: caller_key(),
+                },
+            );
+            let keys = AccessKeys {
+                primary_connection_string: secret(0),
+                secondary_connection_string: secret(1),
+                alias_primary_connection_string: secret(2),
+                alias_secondary_connection_string: secret(3),
+                primary_key: secret(4),
+                secondary_key: secret(5),
+                key_name: plain(),
+            };
+            answered!(expectation, keys)
+        }
+        Op::EventHubs => {
+            use azure_mgmt::event_hubs::*;
+            let expectation = doubles::event_hubs_regenerate_keys(a[0], a[1], a[2], a[3], a[4])
+                .body(&RegenerateAccessKeyParameters {
+                    key_type: KeyType::from(key_type),
+                    key: caller_key(),
+                });
+            let keys = AccessKeys {
+                primary_connection_string: secret(0),
+                secondary_connection_string: secret(1),
+                alias_primary_connection_string: secret(2),
+                alias_secondary_connection_string: secret(3),
+                primary_key: secret(4),
+                secondary_key: secret(5),
+                key_name: plain(),
+            };
+            answered!(expectation, keys)
+        }
+        Op::DataFactory => {
+            use azure_mgmt::data_factory::*;
+            let expectation = doubles::integration_runtimes_regenerate_auth_key(
+                a[0], a[1], a[2], a[3],
+            )
+            .body(&IntegrationRuntimeRegenerateKeyParameters {
+                key_name: Some(IntegrationRuntimeAuthKeyName::from(key_type)),
+            });
+            let keys = IntegrationRuntimeAuthKeys {
+                auth_key1: secret(0),
+                auth_key2: secret(1),
+            };
+            answered!(expectation, keys)
+        }
+        Op::StorageClassic => {
+            use azure_mgmt::storage_classic::*;
+            let expectation =
+                doubles::storage_services_regenerate_keys(a[0], a[1]).body(&RegenerateKeys {
+                    key_type: KeyType::from(key_type),
+                });
+            let keys = StorageService {
+                url: plain(),
+                storage_service_keys: Some(StorageServiceKeys {
+                    primary: secret(0),
+                    secondary: secret(1),
+                }),
+            };
+            answered!(expectation, keys)
+        }
+    }
+}
+
 /// The Redis Enterprise client, for the long-running tests that drive its poller by hand.
 pub fn redis_client(options: ClientOptions) -> azure_mgmt::redis_enterprise::RedisEnterpriseClient {
     azure_mgmt::redis_enterprise::RedisEnterpriseClient::new(
@@ -784,9 +907,16 @@ pub fn redis_client(options: ClientOptions) -> azure_mgmt::redis_enterprise::Red
 pub fn redis_poller(
     options: ClientOptions,
 ) -> azure_mgmt::Poller<azure_mgmt::redis_enterprise::AccessKeys> {
+    redis_poller_of(&redis_client(options))
+}
+
+/// Starts `databases_regenerate_key` for the primary key with valid arguments on `client`.
+pub fn redis_poller_of(
+    client: &azure_mgmt::redis_enterprise::RedisEnterpriseClient,
+) -> azure_mgmt::Poller<azure_mgmt::redis_enterprise::AccessKeys> {
     use azure_mgmt::redis_enterprise::{AccessKeyType, RegenerateKeyParameters};
     let args = Op::RedisEnterprise.valid_args();
-    redis_client(options)
+    client
         .databases_regenerate_key(
             args[0],
             args[1],
