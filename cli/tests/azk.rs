@@ -1556,6 +1556,8 @@ async fn a_paged_operation_streams_the_items_of_every_page() {
     let output = azk(&server, &args).await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let table = stdout(&output);
+    // A blank line between blocks, none before the first.
+    assert!(!table.starts_with('\n'), "{table}");
     assert_eq!(table.split("\n\n").count(), 3, "three blocks:\n{table}");
     for name in ["RootManageSharedAccessKey", "send-only", "listen-only"] {
         assert!(table.contains(name), "{table}");
