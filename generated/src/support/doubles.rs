@@ -83,6 +83,11 @@ pub trait TestClient: Sized {
 impl MockAzure {
     /// Starts a server on a free loopback port.
     pub async fn start() -> Self {
+        // On the `rustls-ring` backend reqwest needs a process-wide crypto provider before any
+        // client is built, and a test has no `main` to install it in: install ring unless a
+        // provider is there already.
+        #[cfg(feature = "rustls-ring")]
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let server = MockServer::start().await;
         let redirect = Arc::new(Redirect {
             port: server.address().port(),
