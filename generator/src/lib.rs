@@ -62,24 +62,19 @@ pub fn generate(specs: &Path) -> Result<Generated, Diagnostics> {
     }
     let ir = ir::build(&set);
     let mut plan = Plan::new();
+    let mut cli_plan = Plan::new();
     let mut failures = Diagnostics::default();
-    for (path, rendered) in emit_and_render(&ir) {
+    for (target, path, rendered) in emit_and_render(&ir) {
         match rendered {
             Ok(text) => {
-                plan.insert(path, text);
+                match target {
+                    Target::Crate => plan.insert(path, text),
+                    Target::Cli => cli_plan.insert(path, text),
+                };
             }
             // Rendering fails only on a generator bug (tokens that are not Rust), never on a
             // spec mistake: reported like an I/O failure, exit code 2.
             Err(message) => failures.push(Diagnostic::new(path, "", message, None).io()),
-        }
-    }
-    let mut cli_plan = Plan::new();
-    for file in emit::cli::files(&ir) {
-        match render::render(&file) {
-            Ok(text) => {
-                cli_plan.insert(file.path, text);
-            }
-            Err(message) => failures.push(Diagnostic::new(file.path, "", message, None).io()),
         }
     }
     if failures.has_errors() {
@@ -102,10 +97,27 @@ pub fn generate(specs: &Path) -> Result<Generated, Diagnostics> {
     })
 }
 
-/// Emits and renders every file on every core. Token streams cannot cross threads, so each file
-/// is emitted and rendered by the worker that takes it.
-fn emit_and_render(ir: &ir::Crate) -> Vec<(String, Result<String, String>)> {
-    parallel::map(&emit::jobs(ir), |job| {
-        (job.path.clone(), render::render(&job.emit()))
+/// Which crate a generated file belongs to.
+enum Target {
+    Crate,
+    Cli,
+}
+
+/// Emits and renders every file of both crates on every core, in one pool so that no core
+/// waits between them. Token streams cannot cross threads, so each file is emitted and
+/// rendered by the worker that takes it.
+fn emit_and_render(ir: &ir::Crate) -> Vec<(Target, String, Result<String, String>)> {
+    enum Job<'a> {
+        Crate(emit::FileJob<'a>),
+        Cli(emit::cli::CliJob<'a>),
+    }
+    let jobs: Vec<Job<'_>> = emit::jobs(ir)
+        .into_iter()
+        .map(Job::Crate)
+        .chain(emit::cli::jobs(ir).into_iter().map(Job::Cli))
+        .collect();
+    parallel::map(&jobs, |job| match job {
+        Job::Crate(job) => (Target::Crate, job.path.clone(), render::render(&job.emit())),
+        Job::Cli(job) => (Target::Cli, job.path.clone(), render::render(&job.emit())),
     })
 }

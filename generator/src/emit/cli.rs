@@ -32,16 +32,46 @@ pub const RESERVED_FLAGS: &[&str] = &[
     "yes",
 ];
 
-/// Every file of the command-line tool's generated part, paths relative to the `cli` crate.
-pub fn files(ir: &Crate) -> Vec<EmittedFile> {
-    let mut files = vec![mod_rs(ir)];
-    files.extend(ir.services.iter().map(|service| EmittedFile {
-        path: format!("src/generated/{}.rs", service.module),
-        sources: service.sources.clone(),
-        tokens: service_rs(ir, service),
-    }));
-    files
+/// One file of the command-line tool's generated part, to emit: like [`super::FileJob`], a job
+/// can go to any thread and emits its tokens there (token streams cannot cross threads).
+pub struct CliJob<'a> {
+    /// Path relative to the `cli` crate's root, `/`-separated.
+    pub path: String,
+    ir: &'a Crate,
+    /// `None` for `src/generated/mod.rs`.
+    service: Option<&'a Service>,
 }
+
+impl CliJob<'_> {
+    /// Emits the file's tokens.
+    pub fn emit(&self) -> EmittedFile {
+        match self.service {
+            None => mod_rs(self.ir),
+            Some(service) => EmittedFile {
+                path: self.path.clone(),
+                sources: service.sources.clone(),
+                tokens: service_rs(self.ir, service),
+            },
+        }
+    }
+}
+
+/// Every file of the command-line tool's generated part, paths relative to the `cli` crate.
+pub fn jobs(ir: &Crate) -> Vec<CliJob<'_>> {
+    let mut jobs = vec![CliJob {
+        path: MOD_RS.into(),
+        ir,
+        service: None,
+    }];
+    jobs.extend(ir.services.iter().map(|service| CliJob {
+        path: format!("src/generated/{}.rs", service.module),
+        ir,
+        service: Some(service),
+    }));
+    jobs
+}
+
+const MOD_RS: &str = "src/generated/mod.rs";
 
 /// `src/generated/mod.rs`: the services, in folder order.
 fn mod_rs(ir: &Crate) -> EmittedFile {
@@ -62,7 +92,7 @@ fn mod_rs(ir: &Crate) -> EmittedFile {
         .flat_map(|s| s.sources.iter().cloned())
         .collect();
     EmittedFile {
-        path: "src/generated/mod.rs".into(),
+        path: MOD_RS.into(),
         sources,
         tokens: quote! {
             //! The per-operation commands, generated from the specs: a module per service, a
