@@ -6,6 +6,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+// Rendering allocates and frees millions of small token and AST nodes, most of them on worker
+// threads: mimalloc takes 40% off the generator's CPU time against the system allocator
+// (BENCHMARKS.md, codegen).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "\
 Usage: cargo xtask codegen [--check] [--specs DIR] [--out DIR] [--cli-out DIR]
 
