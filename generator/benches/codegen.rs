@@ -8,6 +8,7 @@
 //! cargo bench -p generator --bench codegen -- --synthesize 100 SPECS_DIR  # write 100 synthetic specs
 //! cargo bench -p generator --bench codegen -- --generate SPECS_DIR CRATE_DIR
 //! cargo bench -p generator --bench codegen -- --change-spec SPECS_DIR     # for incremental builds
+//! cargo bench -p generator --bench codegen -- --lines-per-operation       # each real operation's lines
 //! ```
 //!
 //! Synthetic spec sets are made from the real services in `specs/` (see [`synthesize`]): service
@@ -27,6 +28,9 @@ use std::time::{Duration, Instant};
 
 use serde_yaml::Value;
 
+#[path = "codegen/lines.rs"]
+mod lines;
+
 // The allocator `cargo xtask codegen` runs with (xtask/src/main.rs), so that the figures are
 // the maintainers' ones.
 #[global_allocator]
@@ -37,6 +41,7 @@ usage: codegen [--quick] [--sizes N,N,...] [--runs K] [--specs DIR]
        codegen --synthesize N DIR         write N synthetic operation specs into DIR
        codegen --generate SPECS CRATE_DIR generate from SPECS and write into CRATE_DIR
        codegen --change-spec SPECS        add (or remove) a property in one operation's schema
+       codegen --lines-per-operation      the lines each operation of --specs adds (leave-one-out)
 (paths absolute: cargo runs benchmarks in the package folder)";
 
 fn main() {
@@ -91,6 +96,12 @@ fn main() {
                     .next()
                     .unwrap_or_else(|| usage("--generate needs CRATE_DIR"));
                 return generate_into(Path::new(from), Path::new(out));
+            }
+            "--lines-per-operation" => {
+                let scratch = scratch_dir("codegen-lines");
+                lines::report(&specs, &scratch);
+                let _ = fs::remove_dir_all(&scratch);
+                return;
             }
             // `cargo bench` passes `--bench` to every bench binary.
             "--bench" => {}
