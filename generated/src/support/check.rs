@@ -272,6 +272,7 @@ mod tests {
     struct Body {
         rules: Vec<Rule>,
         by_name: BTreeMap<String, Rule>,
+        fallback: Option<Box<Rule>>,
     }
 
     impl CheckConstraints for Rule {
@@ -307,7 +308,8 @@ mod tests {
     impl CheckConstraints for Body {
         fn check_constraints(&self, at: &FieldPath<'_>) -> Result<()> {
             self.rules.check_constraints(&at.field("rules"))?;
-            self.by_name.check_constraints(&at.field("byName"))
+            self.by_name.check_constraints(&at.field("byName"))?;
+            self.fallback.check_constraints(&at.field("fallback"))
         }
     }
 
@@ -327,6 +329,7 @@ mod tests {
         let body = Body {
             rules: vec![rule(), bad],
             by_name: BTreeMap::new(),
+            fallback: None,
         };
         let error = body
             .check_constraints(&FieldPath::root("parameters"))
@@ -346,6 +349,7 @@ mod tests {
         let body = Body {
             rules: vec![rule(), rule()],
             by_name: BTreeMap::from([("a".to_owned(), rule())]),
+            fallback: Some(Box::new(rule())),
         };
         body.check_constraints(&FieldPath::root("parameters"))
             .unwrap();
@@ -427,12 +431,31 @@ mod tests {
     }
 
     #[test]
+    fn an_optional_nested_model_is_checked_when_present() {
+        let mut bad = rule();
+        bad.name = "X".into();
+        let body = Body {
+            rules: Vec::new(),
+            by_name: BTreeMap::new(),
+            fallback: Some(Box::new(bad)),
+        };
+        let error = body
+            .check_constraints(&FieldPath::root("parameters"))
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid value for parameter `parameters.fallback.name`: `X` is 1 character long; the minimum is 2"
+        );
+    }
+
+    #[test]
     fn map_values_are_named_by_key() {
         let mut bad = rule();
         bad.name = "X".into();
         let body = Body {
             rules: Vec::new(),
             by_name: BTreeMap::from([("rule \"one\"".to_owned(), bad)]),
+            fallback: None,
         };
         let error = body
             .check_constraints(&FieldPath::root("parameters"))
