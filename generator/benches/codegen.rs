@@ -704,30 +704,40 @@ pub fn synthesize(real: &Path, out: &Path, n: usize) -> std::io::Result<()> {
     Ok(())
 }
 
-fn templates(real: &Path) -> std::io::Result<Vec<Template>> {
-    let mut folders: Vec<PathBuf> = fs::read_dir(real)?
+/// The service folders of a spec tree, sorted.
+fn service_folders(specs: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut folders: Vec<PathBuf> = fs::read_dir(specs)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_dir())
         .collect();
     folders.sort();
+    Ok(folders)
+}
+
+/// The operation files of a service folder (every YAML file but `service.yaml`), sorted.
+fn operation_files(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = fs::read_dir(folder)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "yaml")
+                && p.file_name()
+                    .is_some_and(|n| n != generator::load::SERVICE_FILE)
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn templates(real: &Path) -> std::io::Result<Vec<Template>> {
     let mut templates = Vec::new();
-    for dir in folders {
+    for dir in service_folders(real)? {
         let folder = dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let manifest = read_yaml(&dir.join(generator::load::SERVICE_FILE))?;
-        let mut files: Vec<PathBuf> = fs::read_dir(&dir)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.extension().is_some_and(|e| e == "yaml")
-                    && p.file_name()
-                        .is_some_and(|n| n != generator::load::SERVICE_FILE)
-            })
-            .collect();
-        files.sort();
         let mut operations = Vec::new();
-        for file in files {
+        for file in operation_files(&dir)? {
             let stem = file
                 .file_stem()
                 .map(|n| n.to_string_lossy().into_owned())

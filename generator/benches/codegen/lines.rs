@@ -127,23 +127,8 @@ pub fn report(specs: &Path, scratch: &Path) {
         "{:<60} {:>6} {:>6} {:>6} {:>6}  shape",
         "operation", "src", "tests", "cli", "total"
     );
-    let mut folders: Vec<_> = fs::read_dir(specs)
-        .expect("the specs folder")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    folders.sort();
-    for folder in folders {
-        let mut files: Vec<_> = fs::read_dir(&folder)
-            .expect("a service folder")
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.extension().is_some_and(|e| e == "yaml")
-                    && p.file_name()
-                        .is_some_and(|n| n != generator::load::SERVICE_FILE)
-            })
-            .collect();
-        files.sort();
+    for folder in crate::service_folders(specs).expect("the specs folder") {
+        let files = crate::operation_files(&folder).expect("a service folder");
         let service = folder.file_name().expect("a named folder");
         for file in files {
             let text = fs::read_to_string(&file).expect("an operation file");
