@@ -418,6 +418,15 @@ mod tests {
             r.key = Some("short".into());
         });
         assert!(text.contains("`parameters.rules[1].key`"), "{text}");
+        // The other ends.
+        let (text, _) = failure(|r| {
+            r.size = Some(4096);
+            r.ratio = 0.0;
+            r.name = "abcde".into();
+            r.rights = vec!["a".into()];
+            r.key = Some("short".into());
+        });
+        assert!(text.contains("`parameters.rules[1].key`"), "{text}");
     }
 
     #[test]
