@@ -249,12 +249,15 @@ fn measure(specs: &Path, scratch: &Path, runs: usize) -> Vec<Pass> {
             let written = Instant::now();
             generator::manifest::add_to_plan(&out, &generated.features_block, &mut generated.plan)
                 .expect("splice the manifest block");
-            generator::output::write(&out, &generated.plan).expect("write the plan");
-            // The command-line tool's commands, into a crate folder of their own, as
-            // `cargo xtask codegen` writes them into cli/.
+            // The command-line tool's commands go into a crate folder of their own, in the same
+            // write, as `cargo xtask codegen` writes them into cli/.
             let cli_out = scratch.join(format!("cli-{pass}"));
             fs::create_dir_all(&cli_out).expect("scratch cli folder");
-            generator::output::write(&cli_out, &generated.cli_plan).expect("write the cli plan");
+            generator::output::write_all(&[
+                (&out, &generated.plan),
+                (&cli_out, &generated.cli_plan),
+            ])
+            .expect("write the plans");
             let write = written.elapsed();
             let total = start.elapsed();
             let both = || generated.plan.values().chain(generated.cli_plan.values());

@@ -205,55 +205,78 @@ pub fn preflight(root: &Path, plan: &Plan) -> Result<(), String> {
     Ok(())
 }
 
-/// Brings the crate at `root` in line with the plan, through `fs`.
+/// Brings the crate at `root` in line with the plan, through `fs`: [`write_all_with`] for one
+/// crate.
+pub fn write_with(
+    root: &Path,
+    plan: &Plan,
+    fs: &mut dyn FileSystem,
+) -> Result<WriteReport, String> {
+    let mut reports = write_all_with(&[(root, plan)], fs)?;
+    Ok(reports.pop().unwrap_or_default())
+}
+
+/// Brings several crates in line with their plans as one write (the generated crate and the
+/// command-line tool's generated commands, say): a failure before any file is replaced leaves
+/// every crate as it was, not the first one written and the second one not.
+pub fn write_all(roots: &[(&Path, &Plan)]) -> Result<Vec<WriteReport>, String> {
+    write_all_with(roots, &mut RealFs)
+}
+
+/// Brings each crate at `root` in line with its plan, through `fs`; one report per crate, in
+/// order.
 ///
 /// Only files whose content differs are written; the others are not touched, so they keep
-/// their modification time and cargo does not rebuild. Writing is two-phase, so that a failure
-/// leaves no file half-written and, as far as a file system allows, no mix of old and new files:
+/// their modification time and cargo does not rebuild. Writing is two-phase over all the crates
+/// together, so that a failure leaves no file half-written and, as far as a file system
+/// allows, no mix of old and new files:
 ///
 /// 1. every new content goes to a temporary file beside its target (`.name.<pid>.codegen-tmp`),
 ///    flushed to the disk. A failure here (a full disk, say) removes the temporary files and the
-///    folders made for them, and the crate is exactly as it was.
+///    folders made for them, and every crate is exactly as it was.
 /// 2. each temporary file is renamed over its target; a rename replaces a file whole. Renames do
 ///    not need space, so they rarely fail; if one does, every file is still whole, old or new, and
 ///    the error says how many were replaced.
 ///
 /// Then generated files that no spec produces any more are removed, with folders left empty.
 /// Files without the generated marker are never written or removed: a planned path that holds
-/// a hand-written file is refused before anything is written.
-pub fn write_with(
-    root: &Path,
-    plan: &Plan,
+/// a hand-written file, in any of the crates, is refused before anything is written.
+pub fn write_all_with(
+    roots: &[(&Path, &Plan)],
     fs: &mut dyn FileSystem,
-) -> Result<WriteReport, String> {
-    preflight(root, plan)?;
-    sweep_temporaries(root, fs)?;
-    let mut report = WriteReport::default();
-    let mut changed: Vec<(&String, &String)> = Vec::new();
-    for (path, content) in plan {
-        if fs::read(root.join(path)).is_ok_and(|existing| existing == content.as_bytes()) {
-            report.unchanged.push(path.clone());
-        } else {
-            changed.push((path, content));
-        }
+) -> Result<Vec<WriteReport>, String> {
+    for (root, plan) in roots {
+        preflight(root, plan)?;
     }
-    let stale: Vec<String> = generated_files(root)?
-        .into_iter()
-        .filter(|p| !plan.contains_key(p))
-        .collect();
+    let mut reports: Vec<WriteReport> = Vec::new();
+    // (crate index, target, temporary file, planned path, content) of every changed file.
+    let mut staged: Vec<(usize, PathBuf, PathBuf, &String, &String)> = Vec::new();
+    let mut stale: Vec<(usize, String)> = Vec::new();
+    for (n, (root, plan)) in roots.iter().enumerate() {
+        sweep_temporaries(root, fs)?;
+        let mut report = WriteReport::default();
+        for (path, content) in plan.iter() {
+            let target = root.join(path);
+            if fs::read(&target).is_ok_and(|existing| existing == content.as_bytes()) {
+                report.unchanged.push(path.clone());
+            } else {
+                staged.push((n, temp_path(&target), target, path, content));
+            }
+        }
+        stale.extend(
+            generated_files(root)?
+                .into_iter()
+                .filter(|p| !plan.contains_key(p))
+                .map(|p| (n, p)),
+        );
+        reports.push(report);
+    }
 
     // Phase 1: make the folders, then stage every new content beside its target.
-    let staged: Vec<(PathBuf, PathBuf, &String)> = changed
-        .iter()
-        .map(|(path, _)| {
-            let target = root.join(path);
-            (temp_path(&target), target, *path)
-        })
-        .collect();
     let mut made_dirs: Vec<PathBuf> = Vec::new();
     let result = (|| {
-        for (_, target, _) in &staged {
-            let dir = target.parent().unwrap_or(root);
+        for (n, _, target, _, _) in &staged {
+            let dir = target.parent().unwrap_or(roots[*n].0);
             if !dir.is_dir() {
                 let mut missing = Vec::new();
                 let mut d = dir;
@@ -270,14 +293,13 @@ pub fn write_with(
         }
         let files: Vec<(PathBuf, &[u8])> = staged
             .iter()
-            .zip(&changed)
-            .map(|((temp, _, _), (_, content))| (temp.clone(), content.as_bytes()))
+            .map(|(_, temp, _, _, content)| (temp.clone(), content.as_bytes()))
             .collect();
         fs.write_new_all(&files)
-            .map_err(|(i, e)| (staged[i].1.clone(), e))
+            .map_err(|(i, e)| (staged[i].2.clone(), e))
     })();
     if let Err((target, err)) = result {
-        for (temp, _, _) in &staged {
+        for (_, temp, _, _, _) in &staged {
             let _ = fs.remove_file(temp);
         }
         // Deepest first; a folder that is not empty is left alone.
@@ -292,9 +314,9 @@ pub fn write_with(
     }
 
     // Phase 2: replace each target whole.
-    for (i, (temp, target, path)) in staged.iter().enumerate() {
+    for (i, (n, temp, target, path, _)) in staged.iter().enumerate() {
         if let Err(err) = fs.rename(temp, target) {
-            for (staged_temp, _, _) in &staged[i..] {
+            for (_, staged_temp, _, _, _) in &staged[i..] {
                 let _ = fs.remove_file(staged_temp);
             }
             return Err(format!(
@@ -303,17 +325,18 @@ pub fn write_with(
                 staged.len()
             ));
         }
-        report.written.push((*path).clone());
+        reports[*n].written.push((*path).clone());
     }
 
-    for path in stale {
+    for (n, path) in stale {
+        let root = roots[n].0;
         let full = root.join(&path);
         fs.remove_file(&full)
             .map_err(|e| format!("cannot remove {}: {e}", full.display()))?;
         remove_empty_parents(root, &full, fs);
-        report.removed.push(path);
+        reports[n].removed.push(path);
     }
-    Ok(report)
+    Ok(reports)
 }
 
 /// `dir/.name.<pid>.codegen-tmp` for `dir/name`.

@@ -333,6 +333,57 @@ fn a_full_disk_midway_leaves_the_crate_unchanged() {
     }
 }
 
+/// A second crate written with the first, as xtask writes generated/ and cli/.
+fn cli_old_and_new() -> (Plan, Plan) {
+    let old = plan(&[
+        ("src/generated/mod.rs", "pub mod a;"),
+        ("src/generated/a.rs", "pub fn a() {}"),
+    ]);
+    let new = plan(&[
+        ("src/generated/mod.rs", "pub mod a; pub mod b;"),
+        ("src/generated/a.rs", "pub fn a2() {}"),
+        ("src/generated/b/mod.rs", "pub fn b() {}"),
+    ]);
+    (old, new)
+}
+
+#[test]
+fn a_full_disk_in_either_crate_leaves_both_unchanged() {
+    let (old, new) = old_and_new();
+    let (cli_old, cli_new) = cli_old_and_new();
+    for n in 1..=new.len() + cli_new.len() {
+        let first = crate_with_hand_written_files();
+        let second = tempfile::tempdir().expect("temp dir");
+        let (a, b) = (first.path(), second.path());
+        output::write_all(&[(a, &old), (b, &cli_old)]).expect("first write");
+        age(a);
+        age(b);
+        let before = (tree(a), tree(b), folders(a), folders(b));
+
+        let err = output::write_all_with(&[(a, &new), (b, &cli_new)], &mut Failing::on_write(n))
+            .expect_err("the simulated full disk fails the write");
+        assert!(err.contains("nothing was changed"), "{err}");
+        assert_eq!(
+            (tree(a), tree(b), folders(a), folders(b)),
+            before,
+            "failure on file {n}: both crates are byte-identical, mtimes and folders included"
+        );
+
+        let reports = output::write_all(&[(a, &new), (b, &cli_new)]).expect("write after");
+        assert_eq!(output::check(a, &new), Ok(Vec::new()));
+        assert_eq!(output::check(b, &cli_new), Ok(Vec::new()));
+        // One report per crate, each with its own files.
+        let written: Vec<Vec<String>> = reports.into_iter().map(|r| r.written).collect();
+        assert_eq!(
+            written,
+            vec![
+                new.keys().cloned().collect::<Vec<_>>(),
+                cli_new.keys().cloned().collect::<Vec<_>>()
+            ]
+        );
+    }
+}
+
 #[test]
 fn a_failed_rename_leaves_every_file_whole() {
     let (old, new) = old_and_new();

@@ -35,7 +35,8 @@ Options:
 
 Output: diagnostics and warnings on stderr; on success, one summary line on stdout
 (spec files read, files written, files unchanged, files removed, both crates together).
-Nothing is written to either crate unless both pass the checks that come before writing.
+Nothing is written to either crate unless both pass the checks that come before writing, and
+a failure while staging the new files (a full disk) leaves both crates as they were.
 
 Exit codes:
   0  success (--check: the generated crate is up to date)
@@ -176,18 +177,20 @@ fn codegen(check: bool, specs: &Path, roots: &[&Path; 2]) -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    // Both crates in one two-phase write: a full disk while staging the second leaves the
+    // first unchanged too.
     let mut total = generator::output::WriteReport::default();
-    for (root, plan) in plans {
-        match generator::output::write(root, plan) {
-            Ok(report) => {
+    match generator::output::write_all(&plans) {
+        Ok(reports) => {
+            for report in reports {
                 total.written.extend(report.written);
                 total.unchanged.extend(report.unchanged);
                 total.removed.extend(report.removed);
             }
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::from(2);
-            }
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
         }
     }
     println!(
