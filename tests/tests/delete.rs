@@ -75,6 +75,27 @@ async fn deleted_is_200() {
 }
 
 #[tokio::test]
+async fn a_double_answers_204_when_the_test_asks_for_it() {
+    let azure = MockAzure::start().await;
+    azure
+        .expect(
+            namespaces_delete_authorization_rule(SUBSCRIPTION, GROUP, NAMESPACE, RULE)
+                .returns_with_status(204)
+                .times(1),
+        )
+        .await;
+    let response = delete(&azure.client()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::NoContent);
+}
+
+#[test]
+#[should_panic(expected = "404 is not a success status of this operation; it answers [200, 204]")]
+fn a_double_refuses_a_status_the_operation_never_answers() {
+    let _ = namespaces_delete_authorization_rule(SUBSCRIPTION, GROUP, NAMESPACE, RULE)
+        .returns_with_status(404);
+}
+
+#[tokio::test]
 async fn nothing_to_delete_is_204_and_still_a_success() {
     let server = MockServer::start().await;
     // A body on a status documented without one is not read.

@@ -411,6 +411,38 @@ mod data_factory {
         assert_eq!(response.status(), 304);
         assert!(response.model().is_none());
     }
+
+    /// The typed double answers the status the test names: 304 and no model.
+    #[tokio::test]
+    async fn a_double_answers_304_without_a_body() {
+        use azure_mgmt::data_factory::doubles::integration_runtimes_get;
+        let azure = azure_mgmt::doubles::MockAzure::start().await;
+        azure
+            .expect(
+                integration_runtimes_get(
+                    "12345678-1234-1234-1234-12345678abc",
+                    "exampleResourceGroup",
+                    "exampleFactoryName",
+                    "exampleIntegrationRuntime",
+                )
+                .returns_with_status(304, None)
+                .times(1),
+            )
+            .await;
+        let client: DataFactoryClient = azure.client();
+        let response = client
+            .integration_runtimes_get(
+                "12345678-1234-1234-1234-12345678abc",
+                "exampleResourceGroup",
+                "exampleFactoryName",
+                "exampleIntegrationRuntime",
+                None,
+            )
+            .await
+            .expect("a 304 is a success");
+        assert_eq!(response.status(), 304);
+        assert!(response.model().is_none());
+    }
 }
 
 mod storage_classic {

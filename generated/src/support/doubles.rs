@@ -367,6 +367,31 @@ impl Expectation {
         self
     }
 
+    /// [`reply`](Self::reply) with a status the test chose among the operation's success
+    /// statuses, `allowed`: a double never answers what the service documents it cannot. For
+    /// generated code.
+    ///
+    /// # Panics
+    ///
+    /// When `status` is not in `allowed`: a mistake in the test, named with the statuses it
+    /// could have used.
+    #[doc(hidden)]
+    pub fn reply_success<T: Serialize>(
+        self,
+        status: u16,
+        allowed: &[u16],
+        model: Option<&T>,
+        format: BodyFormat,
+        root: &str,
+        namespace: Option<&str>,
+    ) -> Self {
+        assert!(
+            allowed.contains(&status),
+            "{status} is not a success status of this operation; it answers {allowed:?}"
+        );
+        self.reply(status, model, format, root, namespace)
+    }
+
     /// Answers with the list as `pages` in turn (status `status`), each page holding its items
     /// under `items` and, but for the last, a link under `next_link` to the next one. The link
     /// is the call's own path and query with a `$skiptoken` naming the page, relative to the

@@ -35,7 +35,7 @@ pub fn doubles_rs(service: &Service) -> TokenStream {
     let models = models.iter().map(|m| ident(m));
     let operations = service.operations.iter().map(|op| operation(service, op));
     let doc = format!(
-        "Test doubles for [`{0}`]: one expectation per operation, served by [`MockAzure`](crate::doubles::MockAzure) (feature `test-doubles`).\n\nEach function takes the method's arguments and expects the request the client sends for them: the method, the path with each argument encoded as the client encodes it, the fixed and required query parameters (other query parameters are not checked) and the fixed headers. `body` also requires the request body. The reply is set last: `returns` (a typed model), `fails` (an error status in the service's own error shape), for long-running operations `accepts` (202, then status polls, then the result) and `operation_fails`, and for paged operations `pages` (a whole list, page after page). `reply_header` and `times` on the reply add a response header and a required number of calls.",
+        "Test doubles for [`{0}`]: one expectation per operation, served by [`MockAzure`](crate::doubles::MockAzure) (feature `test-doubles`).\n\nEach function takes the method's arguments and expects the request the client sends for them: the method, the path with each argument encoded as the client encodes it, the fixed and required query parameters (other query parameters are not checked) and the fixed headers. `body` also requires the request body. The reply is set last: `returns` (a typed model), `returns_with_status` (one success status among several, as a DELETE's 200 or 204), `fails` (an error status in the service's own error shape), for long-running operations `accepts` (202, then status polls, then the result) and `operation_fails`, and for paged operations `pages` (a whole list, page after page). `reply_header` and `times` on the reply add a response header and a required number of calls.",
         service.client
     );
     let doc = super::inner_docs(&doc);
@@ -195,6 +195,60 @@ fn operation(service: &Service, op: &Operation) -> TokenStream {
     }
 }
 
+/// `returns_with_status`, for an operation that is not long-running and has several success
+/// statuses (a DELETE's 200 and 204, a PUT's 200 and 201): `returns` answers with one of them,
+/// this with the one the test names.
+fn with_status(
+    op: &Operation,
+    model_ty: Option<&TokenStream>,
+    format: &TokenStream,
+    root: &str,
+    namespace: &TokenStream,
+) -> Option<TokenStream> {
+    if op.success.len() < 2 || op.long_running.is_some() || op.paging.is_some() {
+        return None;
+    }
+    let statuses: Vec<u16> = op.success.iter().map(|s| s.status).collect();
+    let status_literals = statuses
+        .iter()
+        .map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
+    let listed = match statuses.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => {
+            let rest: Vec<String> = rest.iter().map(u16::to_string).collect();
+            format!("{} or {last}", rest.join(", "))
+        }
+        None => String::new(),
+    };
+    let panics = "# Panics\n\nWhen `status` is not one of those: the service never answers it.";
+    let (doc, params, model) = match (model_ty, &op.returns) {
+        (None, _) => (
+            format!("Answers with `status`, {listed}, and no body.\n\n{panics}"),
+            quote! {},
+            quote! { None::<&()> },
+        ),
+        (Some(ty), Returns::Sometimes(..)) => (
+            format!(
+                "Answers with `status`, {listed}, and `model` as its body (`None` for a status without one).\n\n{panics}"
+            ),
+            quote! { , model: Option<&#ty> },
+            quote! { model },
+        ),
+        (Some(ty), _) => (
+            format!("Answers with `status`, {listed}, and `model`.\n\n{panics}"),
+            quote! { , model: &#ty },
+            quote! { Some(model) },
+        ),
+    };
+    let doc = docs(&doc);
+    Some(quote! {
+        #doc
+        pub fn returns_with_status(self, status: u16 #params) -> Expectation {
+            self.expectation.reply_success(status, &[#(#status_literals),*], #model, #format, #root, #namespace)
+        }
+    })
+}
+
 /// `returns` (and `accepts`, `operation_fails` for a long-running operation).
 fn replies(op: &Operation) -> TokenStream {
     let first = op.success.first().map_or(200, |s| s.status);
@@ -263,6 +317,7 @@ fn replies(op: &Operation) -> TokenStream {
             }
         }
     };
+    let returns_with_status = with_status(op, model_ty.as_ref(), &format, &root, &namespace);
     let pages = op.paging.as_ref().and_then(|paging| {
         let next_link = &paging.next_link.as_ref()?.wire;
         let items = &paging.items.wire;
@@ -278,7 +333,7 @@ fn replies(op: &Operation) -> TokenStream {
         })
     });
     if op.long_running.is_none() {
-        return quote! { #returns #pages };
+        return quote! { #returns #returns_with_status #pages };
     }
     let accepts = match &model_ty {
         Some(ty) => quote! {
