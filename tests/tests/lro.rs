@@ -6,8 +6,9 @@
 //! status stream panics) must not reach a caller.
 //!
 //! The protocol's variations (headers present or not, status bodies, hanging polls, hostile
-//! links) are served by hand; the typed doubles' `accepts` and `operation_fails` are proven at
-//! the end, from the loopback endpoint and from the real host.
+//! links) are served by hand; the typed doubles' `accepts`, `operation_fails` and
+//! `operation_canceled` are proven at the end, from the loopback endpoint and from the real
+//! host.
 
 mod common;
 
@@ -605,4 +606,21 @@ async fn the_doubles_fail_an_accepted_operation() {
     assert_eq!(failure.code(), Some("KeyBusy"));
     assert_eq!(failure.message(), Some("Try again later."));
     assert_eq!(azure.received_requests().await.len(), 3);
+}
+
+/// `operation_canceled`: the 202, polls, then `Canceled`, which the poller reports as an
+/// operation error with that status.
+#[tokio::test]
+async fn the_doubles_cancel_an_accepted_operation() {
+    let azure = azure_mgmt::doubles::MockAzure::start().await;
+    azure.expect(regeneration().operation_canceled(2)).await;
+    let client: azure_mgmt::redis_enterprise::RedisEnterpriseClient = azure.client_at_real_host();
+    let error = common::redis_poller_of(&client).await.unwrap_err();
+    let ErrorKind::Operation(failure) = error.kind() else {
+        panic!("an operation error, not {error:?}");
+    };
+    assert_eq!(failure.operation_status(), Some("Canceled"));
+    assert_eq!(failure.code(), None);
+    // The POST, two polls in progress, the poll that ends it.
+    assert_eq!(azure.received_requests().await.len(), 4);
 }

@@ -3,7 +3,7 @@
 
 //! Test doubles for [`RedisEnterpriseClient`]: one expectation per operation, served by [`MockAzure`](crate::doubles::MockAzure) (feature `test-doubles`).
 //!
-//! Each function takes the method's arguments and expects the request the client sends for them: the method, the path with each argument encoded as the client encodes it, the fixed and required query parameters (other query parameters are not checked) and the fixed headers. `body` also requires the request body. The reply is set last: `returns` (a typed model), `returns_with_status` (one success status among several, as a DELETE's 200 or 204), `fails` (an error status in the service's own error shape), for long-running operations `accepts` (202, then status polls, then the result) and `operation_fails`, and for paged operations `pages` (a whole list, page after page). `reply_header` and `times` on the reply add a response header and a required number of calls.
+//! Each function takes the method's arguments and expects the request the client sends for them: the method, the path with each argument encoded as the client encodes it, the fixed and required query parameters (other query parameters are not checked) and the fixed headers. `body` also requires the request body. The reply is set last: `returns` (a typed model), `returns_with_status` (one success status among several, as a DELETE's 200 or 204), `fails` (an error status in the service's own error shape), for long-running operations `accepts` (202, then status polls, then the result), `operation_fails` and `operation_canceled`, and for paged operations `pages` (a whole list, page after page). `reply_header` and `times` on the reply add a response header and a required number of calls.
 
 use std::sync::Arc;
 use azure_core::credentials::TokenCredential;
@@ -265,6 +265,11 @@ impl DatabasesRegenerateKey {
     /// Answers 202, then `polls` status polls in progress, then `Failed` with `code` and `message`.
     pub fn operation_fails(self, polls: u64, code: &str, message: &str) -> Expectation {
         self.expectation.reply_operation_failed(polls, code, message)
+    }
+
+    /// Answers 202, then `polls` status polls in progress, then `Canceled` (someone cancelled the operation on the service's side).
+    pub fn operation_canceled(self, polls: u64) -> Expectation {
+        self.expectation.reply_operation_canceled(polls)
     }
 
     /// Answers with `status` and an error body in the service's own error shape, carrying `code` and `message`.

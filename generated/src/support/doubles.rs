@@ -247,6 +247,7 @@ impl MockAzure {
                         ("Succeeded", None)
                     }
                     Outcome::Failed { code, message } => ("Failed", Some((code, message))),
+                    Outcome::Canceled => ("Canceled", None),
                 };
                 Mock::given(method("GET"))
                     .and(path(status.as_str()))
@@ -304,6 +305,7 @@ enum Reply {
 enum Outcome {
     Succeeded(ResponseTemplate),
     Failed { code: String, message: String },
+    Canceled,
 }
 
 impl Expectation {
@@ -488,6 +490,16 @@ impl Expectation {
                 code: code.to_owned(),
                 message: message.to_owned(),
             },
+        };
+        self
+    }
+
+    /// Answers 202, then `polls` polls in progress, then `Canceled`. For generated code.
+    #[doc(hidden)]
+    pub fn reply_operation_canceled(mut self, polls: u64) -> Self {
+        self.reply = Reply::LongRunning {
+            polls,
+            outcome: Outcome::Canceled,
         };
         self
     }

@@ -35,7 +35,7 @@ pub fn doubles_rs(service: &Service) -> TokenStream {
     let models = models.iter().map(|m| ident(m));
     let operations = service.operations.iter().map(|op| operation(service, op));
     let doc = format!(
-        "Test doubles for [`{0}`]: one expectation per operation, served by [`MockAzure`](crate::doubles::MockAzure) (feature `test-doubles`).\n\nEach function takes the method's arguments and expects the request the client sends for them: the method, the path with each argument encoded as the client encodes it, the fixed and required query parameters (other query parameters are not checked) and the fixed headers. `body` also requires the request body. The reply is set last: `returns` (a typed model), `returns_with_status` (one success status among several, as a DELETE's 200 or 204), `fails` (an error status in the service's own error shape), for long-running operations `accepts` (202, then status polls, then the result) and `operation_fails`, and for paged operations `pages` (a whole list, page after page). `reply_header` and `times` on the reply add a response header and a required number of calls.",
+        "Test doubles for [`{0}`]: one expectation per operation, served by [`MockAzure`](crate::doubles::MockAzure) (feature `test-doubles`).\n\nEach function takes the method's arguments and expects the request the client sends for them: the method, the path with each argument encoded as the client encodes it, the fixed and required query parameters (other query parameters are not checked) and the fixed headers. `body` also requires the request body. The reply is set last: `returns` (a typed model), `returns_with_status` (one success status among several, as a DELETE's 200 or 204), `fails` (an error status in the service's own error shape), for long-running operations `accepts` (202, then status polls, then the result), `operation_fails` and `operation_canceled`, and for paged operations `pages` (a whole list, page after page). `reply_header` and `times` on the reply add a response header and a required number of calls.",
         service.client
     );
     let doc = super::inner_docs(&doc);
@@ -249,7 +249,8 @@ fn with_status(
     })
 }
 
-/// `returns` (and `accepts`, `operation_fails` for a long-running operation).
+/// `returns` (and `accepts`, `operation_fails`, `operation_canceled` for a long-running
+/// operation).
 fn replies(op: &Operation) -> TokenStream {
     let first = op.success.first().map_or(200, |s| s.status);
     let with_body = op
@@ -359,6 +360,11 @@ fn replies(op: &Operation) -> TokenStream {
         /// Answers 202, then `polls` status polls in progress, then `Failed` with `code` and `message`.
         pub fn operation_fails(self, polls: u64, code: &str, message: &str) -> Expectation {
             self.expectation.reply_operation_failed(polls, code, message)
+        }
+
+        /// Answers 202, then `polls` status polls in progress, then `Canceled` (someone cancelled the operation on the service's side).
+        pub fn operation_canceled(self, polls: u64) -> Expectation {
+            self.expectation.reply_operation_canceled(polls)
         }
     }
 }
