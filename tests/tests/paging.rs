@@ -197,6 +197,42 @@ async fn expect_two_pages(azure: &MockAzure) {
         .await;
 }
 
+/// `pages_then_fails`: the items of the pages that came, then the service's error, as the
+/// caller of a list that breaks partway sees it.
+#[tokio::test]
+async fn a_double_list_that_breaks_partway_gives_its_items_then_the_error() {
+    let azure = MockAzure::start().await;
+    azure
+        .expect(
+            namespaces_list_authorization_rules(SUBSCRIPTION, GROUP, NAMESPACE).pages_then_fails(
+                &two_pages(),
+                503,
+                "ServiceBusy",
+                "Try again later.",
+            ),
+        )
+        .await;
+    let client: EventHubsClient = azure.client();
+    let mut items = client
+        .namespaces_list_authorization_rules(SUBSCRIPTION, GROUP, NAMESPACE, None)
+        .unwrap();
+    let mut read = Vec::new();
+    let error = loop {
+        match items.try_next().await {
+            Ok(Some(rule)) => read.push(rule),
+            Ok(None) => panic!("the list ended without its error after {read:?}"),
+            Err(error) => break error,
+        }
+    };
+    assert_eq!(read, two_pages().concat());
+    let ErrorKind::Service(service) = error.kind() else {
+        panic!("a service error, not {error:?}");
+    };
+    assert_eq!(service.status(), 503);
+    assert_eq!(service.code(), Some("ServiceBusy"));
+    assert_eq!(service.message(), Some("Try again later."));
+}
+
 #[tokio::test]
 async fn the_doubles_pages_reach_the_caller_whole_and_in_order() {
     let azure = MockAzure::start().await;

@@ -3,14 +3,14 @@
 
 //! Test doubles for [`RedisEnterpriseClient`]: one expectation per operation, served by [`MockAzure`](crate::doubles::MockAzure) (feature `test-doubles`).
 //!
-//! Each function takes the method's arguments and expects the request the client sends for them: the method, the path with each argument encoded as the client encodes it, the fixed and required query parameters (other query parameters are not checked) and the fixed headers. `body` also requires the request body. The reply is set last: `returns` (a typed model), `returns_with_status` (one success status among several, as a DELETE's 200 or 204), `fails` (an error status in the service's own error shape), for long-running operations `accepts` (202, then status polls, then the result), `operation_fails` and `operation_canceled`, and for paged operations `pages` (a whole list, page after page). `reply_header` and `times` on the reply add a response header and a required number of calls.
+//! Each function takes the method's arguments and expects the request the client sends for them: the method, the path with each argument encoded as the client encodes it, the fixed and required query parameters (other query parameters are not checked) and the fixed headers. `body` also requires the request body. The reply is set last: `returns` (a typed model), `returns_with_status` (one success status among several, as a DELETE's 200 or 204), `fails` (an error status in the service's own error shape), for long-running operations `accepts` (202, then status polls, then the result), `operation_fails` and `operation_canceled`, and for paged operations `pages` (a whole list, page after page) and `pages_then_fails` (a list that breaks partway). `reply_header` and `times` on the reply add a response header and a required number of calls.
 
 use std::sync::Arc;
 use azure_core::credentials::TokenCredential;
 use azure_core::http::Method;
 use super::client::RedisEnterpriseClient;
 use super::models::{AccessKeys, Database, DatabaseList, RegenerateKeyParameters};
-use crate::doubles::{Expectation, TestClient, expected_path};
+use crate::doubles::{ErrorReply, Expectation, TestClient, expected_path};
 use crate::support::{BodyFormat, ClientOptions, ParamSpec, PathPart, Result};
 
 impl TestClient for RedisEnterpriseClient {
@@ -138,6 +138,31 @@ impl DatabasesListByCluster {
                 None,
                 code,
                 message,
+            )
+    }
+
+    /// Answers with the list as `pages`, in turn (status 200), as `pages` does, but the last page links on, and that link answers with `status` and an error body in the service's own error shape, carrying `code` and `message`: a list that breaks partway.
+    pub fn pages_then_fails(
+        self,
+        pages: &[Vec<Database>],
+        status: u16,
+        code: &str,
+        message: &str,
+    ) -> Expectation {
+        self.expectation
+            .reply_pages_then_error(
+                200u16,
+                pages,
+                "value",
+                "nextLink",
+                ErrorReply {
+                    status,
+                    contract: &crate::common::ERROR_RESPONSE_CONTRACT,
+                    root: "",
+                    namespace: None,
+                    code,
+                    message,
+                },
             )
     }
 }

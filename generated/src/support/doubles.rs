@@ -275,6 +275,37 @@ fn monitor(status: &str, error: Option<(String, String)>) -> ResponseTemplate {
         .set_body_json(body)
 }
 
+/// An error answer in a service's own shape: `status`, and a body of the shape `contract`
+/// (under the XML root `root` in `namespace`, for XML) carrying `code` and `message`. For
+/// generated code.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorReply<'a> {
+    pub status: u16,
+    pub contract: &'a ErrorContract,
+    pub root: &'a str,
+    pub namespace: Option<&'a str>,
+    pub code: &'a str,
+    pub message: &'a str,
+}
+
+impl ErrorReply<'_> {
+    fn template(&self) -> ResponseTemplate {
+        let body = error_body(
+            self.contract,
+            self.root,
+            self.namespace,
+            self.code,
+            self.message,
+        );
+        let content_type = match self.contract.format {
+            BodyFormat::Json => "application/json",
+            BodyFormat::Xml => "application/xml",
+        };
+        ResponseTemplate::new(self.status).set_body_raw(body, content_type)
+    }
+}
+
 /// One expected call and its answer, made by an operation's expectation in a service's
 /// `doubles` module (`service_bus::doubles::namespaces_regenerate_keys(..).returns(..)`).
 #[derive(Debug)]
@@ -401,14 +432,42 @@ impl Expectation {
     /// answer with one empty page. For generated code.
     #[doc(hidden)]
     pub fn reply_pages<T: Serialize>(
-        mut self,
+        self,
         status: u16,
         pages: &[Vec<T>],
         items: &str,
         next_link: &str,
     ) -> Self {
+        self.paged(status, pages, items, next_link, None)
+    }
+
+    /// [`reply_pages`](Self::reply_pages), and then the link after the last page answers with
+    /// `error`: a list that breaks partway. For generated code.
+    #[doc(hidden)]
+    pub fn reply_pages_then_error<T: Serialize>(
+        self,
+        status: u16,
+        pages: &[Vec<T>],
+        items: &str,
+        next_link: &str,
+        error: ErrorReply<'_>,
+    ) -> Self {
+        let failure = error.template();
+        self.paged(status, pages, items, next_link, Some(failure))
+    }
+
+    /// The pages, each linking to the next, and `after`, if any, answering the link after them.
+    fn paged<T: Serialize>(
+        mut self,
+        status: u16,
+        pages: &[Vec<T>],
+        items: &str,
+        next_link: &str,
+        after: Option<ResponseTemplate>,
+    ) -> Self {
         let count = pages.len().max(1);
-        let replies = (0..count)
+        let links_on = if after.is_some() { count + 1 } else { count };
+        let mut replies: Vec<ResponseTemplate> = (0..count)
             .map(|index| {
                 let mut page = Map::new();
                 let listed = pages.get(index).map_or(&[][..], Vec::as_slice);
@@ -416,7 +475,7 @@ impl Expectation {
                     items.to_owned(),
                     serde_json::to_value(listed).expect("a model serializes"),
                 );
-                if index + 1 < count {
+                if index + 1 < links_on {
                     page.insert(
                         next_link.to_owned(),
                         Value::String(self.page_link(index + 1)),
@@ -428,6 +487,7 @@ impl Expectation {
                 )
             })
             .collect();
+        replies.extend(after);
         self.reply = Reply::Pages(replies);
         self
     }
@@ -452,12 +512,15 @@ impl Expectation {
         code: &str,
         message: &str,
     ) -> Self {
-        let body = error_body(contract, root, namespace, code, message);
-        let content_type = match contract.format {
-            BodyFormat::Json => "application/json",
-            BodyFormat::Xml => "application/xml",
+        let error = ErrorReply {
+            status,
+            contract,
+            root,
+            namespace,
+            code,
+            message,
         };
-        self.reply = Reply::Now(ResponseTemplate::new(status).set_body_raw(body, content_type));
+        self.reply = Reply::Now(error.template());
         self
     }
 

@@ -35,10 +35,16 @@ pub fn doubles_rs(service: &Service) -> TokenStream {
     let models = models.iter().map(|m| ident(m));
     let operations = service.operations.iter().map(|op| operation(service, op));
     let doc = format!(
-        "Test doubles for [`{0}`]: one expectation per operation, served by [`MockAzure`](crate::doubles::MockAzure) (feature `test-doubles`).\n\nEach function takes the method's arguments and expects the request the client sends for them: the method, the path with each argument encoded as the client encodes it, the fixed and required query parameters (other query parameters are not checked) and the fixed headers. `body` also requires the request body. The reply is set last: `returns` (a typed model), `returns_with_status` (one success status among several, as a DELETE's 200 or 204), `fails` (an error status in the service's own error shape), for long-running operations `accepts` (202, then status polls, then the result), `operation_fails` and `operation_canceled`, and for paged operations `pages` (a whole list, page after page). `reply_header` and `times` on the reply add a response header and a required number of calls.",
+        "Test doubles for [`{0}`]: one expectation per operation, served by [`MockAzure`](crate::doubles::MockAzure) (feature `test-doubles`).\n\nEach function takes the method's arguments and expects the request the client sends for them: the method, the path with each argument encoded as the client encodes it, the fixed and required query parameters (other query parameters are not checked) and the fixed headers. `body` also requires the request body. The reply is set last: `returns` (a typed model), `returns_with_status` (one success status among several, as a DELETE's 200 or 204), `fails` (an error status in the service's own error shape), for long-running operations `accepts` (202, then status polls, then the result), `operation_fails` and `operation_canceled`, and for paged operations `pages` (a whole list, page after page) and `pages_then_fails` (a list that breaks partway). `reply_header` and `times` on the reply add a response header and a required number of calls.",
         service.client
     );
     let doc = super::inner_docs(&doc);
+    // Only a list that breaks partway (`pages_then_fails`) describes an error on its own.
+    let error_reply = service
+        .operations
+        .iter()
+        .any(|op| op.paging.as_ref().is_some_and(|p| p.next_link.is_some()))
+        .then(|| quote! { ErrorReply, });
     quote! {
         #doc
 
@@ -49,7 +55,7 @@ pub fn doubles_rs(service: &Service) -> TokenStream {
 
         use super::client::#client;
         use super::models::{#(#models),*};
-        use crate::doubles::{Expectation, TestClient, expected_path};
+        use crate::doubles::{#error_reply Expectation, TestClient, expected_path};
         use crate::support::{BodyFormat, ClientOptions, ParamSpec, PathPart, Result};
 
         impl TestClient for #client {
@@ -165,6 +171,38 @@ fn operation(service: &Service, op: &Operation) -> TokenStream {
         Some(ns) => quote! { Some(#ns) },
         None => quote! { None },
     };
+    let pages_then_fails = op.paging.as_ref().and_then(|paging| {
+        let next_link = &paging.next_link.as_ref()?.wire;
+        let items = &paging.items.wire;
+        let item = type_tokens(&paging.item, false);
+        let status = op
+            .success
+            .iter()
+            .find(|s| s.ty.is_some())
+            .map_or(200, |s| s.status);
+        let doc = docs(&format!(
+            "Answers with the list as `pages`, in turn (status {status}), as `pages` does, but the last page links on, and that link answers with `status` and an error body in the service's own error shape, carrying `code` and `message`: a list that breaks partway."
+        ));
+        Some(quote! {
+            #doc
+            pub fn pages_then_fails(self, pages: &[Vec<#item>], status: u16, code: &str, message: &str) -> Expectation {
+                self.expectation.reply_pages_then_error(
+                    #status,
+                    pages,
+                    #items,
+                    #next_link,
+                    ErrorReply {
+                        status,
+                        contract: &#error_contract,
+                        root: #error_root,
+                        namespace: #error_namespace,
+                        code,
+                        message,
+                    },
+                )
+            }
+        })
+    });
     quote! {
         #function_doc
         pub fn #function(#(#arg_list)*) -> #name {
@@ -191,6 +229,8 @@ fn operation(service: &Service, op: &Operation) -> TokenStream {
             pub fn fails(self, status: u16, code: &str, message: &str) -> Expectation {
                 self.expectation.reply_error(status, &#error_contract, #error_root, #error_namespace, code, message)
             }
+
+            #pages_then_fails
         }
     }
 }
