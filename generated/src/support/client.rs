@@ -288,6 +288,43 @@ mod tests {
         assert!(core(None, false).unwrap().check(&NAME, "X").is_err());
     }
 
+    /// A body whose `size` must be at most 10.
+    struct Sized {
+        size: i64,
+    }
+
+    impl CheckConstraints for Sized {
+        fn check_constraints(&self, at: &FieldPath<'_>) -> Result<()> {
+            let rule = crate::support::check::IntegerRule {
+                minimum: None,
+                maximum: Some(10),
+            };
+            crate::support::check::check_integer(&at.field("size"), self.size, &rule)
+        }
+    }
+
+    #[test]
+    fn check_body_names_the_property_unless_checks_are_skipped() {
+        let error = core(None, false)
+            .unwrap()
+            .check_body(&Sized { size: 11 })
+            .unwrap_err();
+        assert!(matches!(error.kind(), ErrorKind::InvalidParameter { .. }));
+        assert!(error.to_string().contains("`parameters.size`"), "{error}");
+        assert!(
+            core(None, false)
+                .unwrap()
+                .check_body(&Sized { size: 10 })
+                .is_ok()
+        );
+        assert!(
+            core(None, true)
+                .unwrap()
+                .check_body(&Sized { size: 11 })
+                .is_ok()
+        );
+    }
+
     #[test]
     fn literal_dot_segments_are_refused() {
         let core = core(None, false).unwrap();
