@@ -114,6 +114,9 @@ pub struct Service {
     pub models: Vec<Model>,
     /// Operations in file order.
     pub operations: Vec<Operation>,
+    /// The `ParamSpec` statics of the client module, one per wire name and constraints that
+    /// the operations' caller-supplied parameters use (each `Param::spec_static` names one).
+    pub param_specs: Vec<ParamSpecStatic>,
     /// Resource ID types: one per resource path of the operations, and per `armResourceId`.
     pub resource_ids: Vec<IdType>,
     /// Kinds of resource whose keys rotate.
@@ -262,6 +265,19 @@ pub struct Param {
     /// A method argument when true; an options field when false.
     pub required: bool,
     /// Checked before sending.
+    pub constraints: Constraints,
+}
+
+/// A parameter's wire name and constraints, as one static of the client module shares them
+/// among every operation that takes the parameter alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamSpecStatic {
+    /// The static's name (`NAMESPACE_NAME`; `NAMESPACE_NAME_2` for a second set of
+    /// constraints on the same name).
+    pub name: String,
+    /// The parameter's name on the wire.
+    pub wire: String,
+    /// What a value must meet before a request is sent.
     pub constraints: Constraints,
 }
 
@@ -482,11 +498,12 @@ fn build_service(
     common_errors: &mut Vec<(String, Format)>,
 ) -> Service {
     let folder = service.folder.as_str();
-    let operations: Vec<Operation> = service
+    let mut operations: Vec<Operation> = service
         .operations
         .iter()
         .map(|op| build_operation(resolver, folder, &service.manifest.spec.namespace, op))
         .collect();
+    let param_specs = share_param_specs(&mut operations);
     // An error schema gets its contract constant in the module that defines it, once.
     let mut local_errors: Vec<(String, Format)> = Vec::new();
     for loaded in &service.operations {
@@ -528,9 +545,49 @@ fn build_service(
         sources,
         models,
         operations,
+        param_specs,
         resource_ids: Vec::new(),
         rotations: Vec::new(),
     }
+}
+
+/// One `ParamSpec` static per wire name and constraints among the caller-supplied parameters
+/// of `operations`, in the order they first appear; points each parameter's `spec_static` at
+/// its static. A name whose constraints differ between operations (a pattern in one, none in
+/// another) gets one static per set, the later ones numbered from 2.
+fn share_param_specs(operations: &mut [Operation]) -> Vec<ParamSpecStatic> {
+    let mut shared: Vec<ParamSpecStatic> = Vec::new();
+    for param in operations
+        .iter_mut()
+        .flat_map(|op| op.params.iter_mut())
+        .filter(|p| p.fixed.is_none())
+    {
+        if let Some(found) = shared
+            .iter()
+            .find(|s| s.wire == param.wire && s.constraints == param.constraints)
+        {
+            param.spec_static = found.name.clone();
+            continue;
+        }
+        let base = param.spec_static.clone();
+        let name = (1..)
+            .map(|k| {
+                if k == 1 {
+                    base.clone()
+                } else {
+                    format!("{base}_{k}")
+                }
+            })
+            .find(|name| shared.iter().all(|s| s.name != *name))
+            .expect("some numbered name is free");
+        param.spec_static = name.clone();
+        shared.push(ParamSpecStatic {
+            name,
+            wire: param.wire.clone(),
+            constraints: param.constraints.clone(),
+        });
+    }
+    shared
 }
 
 fn error_format(op: &OperationFile) -> Format {

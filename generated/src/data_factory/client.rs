@@ -18,6 +18,88 @@ use crate::support::{
     decode_optional, set_json_body,
 };
 
+/// The `subscriptionId` parameter.
+pub(super) static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
+
+static RESOURCE_GROUP_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("^[-\\w\\._\\(\\)]+$").expect("pattern checked at generation time")
+});
+
+/// The `resourceGroupName` parameter: 1 to 90 characters, matching `^[-\w\._\(\)]+$`.
+pub(super) static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
+    name: "resourceGroupName",
+    min_length: Some(1),
+    max_length: Some(90),
+    pattern: Some(&RESOURCE_GROUP_NAME_PATTERN),
+};
+
+static FACTORY_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+        .expect("pattern checked at generation time")
+});
+
+/// The `factoryName` parameter: 3 to 63 characters, matching `^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$`.
+pub(super) static FACTORY_NAME: ParamSpec = ParamSpec {
+    name: "factoryName",
+    min_length: Some(3),
+    max_length: Some(63),
+    pattern: Some(&FACTORY_NAME_PATTERN),
+};
+
+static INTEGRATION_RUNTIME_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+        .expect("pattern checked at generation time")
+});
+
+/// The `integrationRuntimeName` parameter: 3 to 63 characters, matching `^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$`.
+pub(super) static INTEGRATION_RUNTIME_NAME: ParamSpec = ParamSpec {
+    name: "integrationRuntimeName",
+    min_length: Some(3),
+    max_length: Some(63),
+    pattern: Some(&INTEGRATION_RUNTIME_NAME_PATTERN),
+};
+
+/// The `If-None-Match` parameter.
+pub(super) static IF_NONE_MATCH: ParamSpec = ParamSpec::named("If-None-Match");
+
+static RESOURCE_GROUP_NAME_2_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("^[-\\w\\._\\(\\)]+$").expect("pattern checked at generation time")
+});
+
+/// The `resourceGroupName` parameter: matching `^[-\w\._\(\)]+$`.
+pub(super) static RESOURCE_GROUP_NAME_2: ParamSpec = ParamSpec {
+    name: "resourceGroupName",
+    min_length: None,
+    max_length: None,
+    pattern: Some(&RESOURCE_GROUP_NAME_2_PATTERN),
+};
+
+static FACTORY_NAME_2_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+        .expect("pattern checked at generation time")
+});
+
+/// The `factoryName` parameter: matching `^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$`.
+pub(super) static FACTORY_NAME_2: ParamSpec = ParamSpec {
+    name: "factoryName",
+    min_length: None,
+    max_length: None,
+    pattern: Some(&FACTORY_NAME_2_PATTERN),
+};
+
+static INTEGRATION_RUNTIME_NAME_2_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+        .expect("pattern checked at generation time")
+});
+
+/// The `integrationRuntimeName` parameter: matching `^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$`.
+pub(super) static INTEGRATION_RUNTIME_NAME_2: ParamSpec = ParamSpec {
+    name: "integrationRuntimeName",
+    min_length: None,
+    max_length: None,
+    pattern: Some(&INTEGRATION_RUNTIME_NAME_2_PATTERN),
+};
+
 /// Client for the Data Factory management operations.
 ///
 /// Management of Azure Data Factory factories and their integration runtimes through Azure Resource Manager (`Microsoft.DataFactory`).
@@ -91,44 +173,6 @@ impl DataFactoryClient {
         integration_runtime_name: &str,
         options: Option<IntegrationRuntimesGetOptions<'_>>,
     ) -> Result<Response<Option<IntegrationRuntimeResource>>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-        static RESOURCE_GROUP_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[-\\w\\._\\(\\)]+$")
-                .expect("pattern checked at generation time")
-        });
-
-        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
-            name: "resourceGroupName",
-            min_length: Some(1),
-            max_length: Some(90),
-            pattern: Some(&RESOURCE_GROUP_NAME_PATTERN),
-        };
-
-        static FACTORY_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
-                .expect("pattern checked at generation time")
-        });
-
-        static FACTORY_NAME: ParamSpec = ParamSpec {
-            name: "factoryName",
-            min_length: Some(3),
-            max_length: Some(63),
-            pattern: Some(&FACTORY_NAME_PATTERN),
-        };
-
-        static INTEGRATION_RUNTIME_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
-                .expect("pattern checked at generation time")
-        });
-
-        static INTEGRATION_RUNTIME_NAME: ParamSpec = ParamSpec {
-            name: "integrationRuntimeName",
-            min_length: Some(3),
-            max_length: Some(63),
-            pattern: Some(&INTEGRATION_RUNTIME_NAME_PATTERN),
-        };
-
-        static IF_NONE_MATCH: ParamSpec = ParamSpec::named("If-None-Match");
         let options = options.unwrap_or_default();
         let url = self
             .core
@@ -202,43 +246,6 @@ impl DataFactoryClient {
         integration_runtime_name: &str,
         options: Option<IntegrationRuntimesListAuthKeysOptions<'_>>,
     ) -> Result<Response<IntegrationRuntimeAuthKeys>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-        static RESOURCE_GROUP_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[-\\w\\._\\(\\)]+$")
-                .expect("pattern checked at generation time")
-        });
-
-        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
-            name: "resourceGroupName",
-            min_length: Some(1),
-            max_length: Some(90),
-            pattern: Some(&RESOURCE_GROUP_NAME_PATTERN),
-        };
-
-        static FACTORY_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
-                .expect("pattern checked at generation time")
-        });
-
-        static FACTORY_NAME: ParamSpec = ParamSpec {
-            name: "factoryName",
-            min_length: Some(3),
-            max_length: Some(63),
-            pattern: Some(&FACTORY_NAME_PATTERN),
-        };
-
-        static INTEGRATION_RUNTIME_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
-                .expect("pattern checked at generation time")
-        });
-
-        static INTEGRATION_RUNTIME_NAME: ParamSpec = ParamSpec {
-            name: "integrationRuntimeName",
-            min_length: Some(3),
-            max_length: Some(63),
-            pattern: Some(&INTEGRATION_RUNTIME_NAME_PATTERN),
-        };
-
         let options = options.unwrap_or_default();
         let url = self
             .core
@@ -307,43 +314,6 @@ impl DataFactoryClient {
         parameters: &IntegrationRuntimeRegenerateKeyParameters,
         options: Option<IntegrationRuntimesRegenerateAuthKeyOptions<'_>>,
     ) -> Result<Response<IntegrationRuntimeAuthKeys>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-        static RESOURCE_GROUP_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[-\\w\\._\\(\\)]+$")
-                .expect("pattern checked at generation time")
-        });
-
-        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
-            name: "resourceGroupName",
-            min_length: None,
-            max_length: None,
-            pattern: Some(&RESOURCE_GROUP_NAME_PATTERN),
-        };
-
-        static FACTORY_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
-                .expect("pattern checked at generation time")
-        });
-
-        static FACTORY_NAME: ParamSpec = ParamSpec {
-            name: "factoryName",
-            min_length: None,
-            max_length: None,
-            pattern: Some(&FACTORY_NAME_PATTERN),
-        };
-
-        static INTEGRATION_RUNTIME_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
-                .expect("pattern checked at generation time")
-        });
-
-        static INTEGRATION_RUNTIME_NAME: ParamSpec = ParamSpec {
-            name: "integrationRuntimeName",
-            min_length: None,
-            max_length: None,
-            pattern: Some(&INTEGRATION_RUNTIME_NAME_PATTERN),
-        };
-
         let options = options.unwrap_or_default();
         let url = self
             .core
@@ -352,11 +322,14 @@ impl DataFactoryClient {
                     PathPart::Literal("/subscriptions/"),
                     PathPart::Param(&SUBSCRIPTION_ID, subscription_id),
                     PathPart::Literal("/resourceGroups/"),
-                    PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
+                    PathPart::Param(&RESOURCE_GROUP_NAME_2, resource_group_name),
                     PathPart::Literal("/providers/Microsoft.DataFactory/factories/"),
-                    PathPart::Param(&FACTORY_NAME, factory_name),
+                    PathPart::Param(&FACTORY_NAME_2, factory_name),
                     PathPart::Literal("/integrationRuntimes/"),
-                    PathPart::Param(&INTEGRATION_RUNTIME_NAME, integration_runtime_name),
+                    PathPart::Param(
+                        &INTEGRATION_RUNTIME_NAME_2,
+                        integration_runtime_name,
+                    ),
                     PathPart::Literal("/regenerateAuthKey"),
                 ],
                 &[("api-version", "2018-06-01")],

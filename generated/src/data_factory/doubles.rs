@@ -8,13 +8,17 @@
 use std::sync::Arc;
 use azure_core::credentials::TokenCredential;
 use azure_core::http::Method;
-use super::client::DataFactoryClient;
+use super::client::{
+    DataFactoryClient, FACTORY_NAME, FACTORY_NAME_2, INTEGRATION_RUNTIME_NAME,
+    INTEGRATION_RUNTIME_NAME_2, RESOURCE_GROUP_NAME, RESOURCE_GROUP_NAME_2,
+    SUBSCRIPTION_ID,
+};
 use super::models::{
     CLOUD_ERROR_CONTRACT, IntegrationRuntimeAuthKeys,
     IntegrationRuntimeRegenerateKeyParameters, IntegrationRuntimeResource,
 };
 use crate::doubles::{Expectation, TestClient, expected_path};
-use crate::support::{BodyFormat, ClientOptions, ParamSpec, PathPart, Result};
+use crate::support::{BodyFormat, ClientOptions, PathPart, Result};
 
 impl TestClient for DataFactoryClient {
     fn with_options(
@@ -32,12 +36,6 @@ pub fn integration_runtimes_get(
     factory_name: &str,
     integration_runtime_name: &str,
 ) -> IntegrationRuntimesGet {
-    static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-    static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
-    static FACTORY_NAME: ParamSpec = ParamSpec::named("factoryName");
-    static INTEGRATION_RUNTIME_NAME: ParamSpec = ParamSpec::named(
-        "integrationRuntimeName",
-    );
     let path = expected_path(
         &[
             PathPart::Literal("/subscriptions/"),
@@ -101,12 +99,6 @@ pub fn integration_runtimes_list_auth_keys(
     factory_name: &str,
     integration_runtime_name: &str,
 ) -> IntegrationRuntimesListAuthKeys {
-    static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-    static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
-    static FACTORY_NAME: ParamSpec = ParamSpec::named("factoryName");
-    static INTEGRATION_RUNTIME_NAME: ParamSpec = ParamSpec::named(
-        "integrationRuntimeName",
-    );
     let path = expected_path(
         &[
             PathPart::Literal("/subscriptions/"),
@@ -156,22 +148,16 @@ pub fn integration_runtimes_regenerate_auth_key(
     factory_name: &str,
     integration_runtime_name: &str,
 ) -> IntegrationRuntimesRegenerateAuthKey {
-    static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-    static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
-    static FACTORY_NAME: ParamSpec = ParamSpec::named("factoryName");
-    static INTEGRATION_RUNTIME_NAME: ParamSpec = ParamSpec::named(
-        "integrationRuntimeName",
-    );
     let path = expected_path(
         &[
             PathPart::Literal("/subscriptions/"),
             PathPart::Param(&SUBSCRIPTION_ID, subscription_id),
             PathPart::Literal("/resourceGroups/"),
-            PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
+            PathPart::Param(&RESOURCE_GROUP_NAME_2, resource_group_name),
             PathPart::Literal("/providers/Microsoft.DataFactory/factories/"),
-            PathPart::Param(&FACTORY_NAME, factory_name),
+            PathPart::Param(&FACTORY_NAME_2, factory_name),
             PathPart::Literal("/integrationRuntimes/"),
-            PathPart::Param(&INTEGRATION_RUNTIME_NAME, integration_runtime_name),
+            PathPart::Param(&INTEGRATION_RUNTIME_NAME_2, integration_runtime_name),
             PathPart::Literal("/regenerateAuthKey"),
         ],
     );

@@ -19,6 +19,54 @@ use crate::support::{
     decode_empty, decode_json, set_json_body,
 };
 
+/// The `subscriptionId` parameter.
+pub(super) static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
+
+/// The `resourceGroupName` parameter: 1 to 90 characters.
+pub(super) static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
+    name: "resourceGroupName",
+    min_length: Some(1),
+    max_length: Some(90),
+    pattern: None,
+};
+
+/// The `namespaceName` parameter: 6 to 50 characters.
+pub(super) static NAMESPACE_NAME: ParamSpec = ParamSpec {
+    name: "namespaceName",
+    min_length: Some(6),
+    max_length: Some(50),
+    pattern: None,
+};
+
+/// The `eventHubName` parameter: 1 to 256 characters.
+pub(super) static EVENT_HUB_NAME: ParamSpec = ParamSpec {
+    name: "eventHubName",
+    min_length: Some(1),
+    max_length: Some(256),
+    pattern: None,
+};
+
+/// The `authorizationRuleName` parameter: at least 1 character.
+pub(super) static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec {
+    name: "authorizationRuleName",
+    min_length: Some(1),
+    max_length: None,
+    pattern: None,
+};
+
+static NAMESPACE_NAME_2_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("^[a-zA-Z][a-zA-Z0-9-]{6,50}[a-zA-Z0-9]$")
+        .expect("pattern checked at generation time")
+});
+
+/// The `namespaceName` parameter: 6 to 50 characters, matching `^[a-zA-Z][a-zA-Z0-9-]{6,50}[a-zA-Z0-9]$`.
+pub(super) static NAMESPACE_NAME_2: ParamSpec = ParamSpec {
+    name: "namespaceName",
+    min_length: Some(6),
+    max_length: Some(50),
+    pattern: Some(&NAMESPACE_NAME_2_PATTERN),
+};
+
 /// Client for the Event Hubs management operations.
 ///
 /// Management of Azure Event Hubs namespaces, event hubs and their authorization rules through Azure Resource Manager (`Microsoft.EventHub`).
@@ -98,35 +146,6 @@ impl EventHubsClient {
         authorization_rule_name: &str,
         options: Option<EventHubsListKeysOptions<'_>>,
     ) -> Result<Response<AccessKeys>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
-            name: "resourceGroupName",
-            min_length: Some(1),
-            max_length: Some(90),
-            pattern: None,
-        };
-
-        static NAMESPACE_NAME: ParamSpec = ParamSpec {
-            name: "namespaceName",
-            min_length: Some(6),
-            max_length: Some(50),
-            pattern: None,
-        };
-
-        static EVENT_HUB_NAME: ParamSpec = ParamSpec {
-            name: "eventHubName",
-            min_length: Some(1),
-            max_length: Some(256),
-            pattern: None,
-        };
-
-        static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec {
-            name: "authorizationRuleName",
-            min_length: Some(1),
-            max_length: None,
-            pattern: None,
-        };
-
         let options = options.unwrap_or_default();
         let url = self
             .core
@@ -199,40 +218,6 @@ impl EventHubsClient {
         parameters: &RegenerateAccessKeyParameters,
         options: Option<EventHubsRegenerateKeysOptions<'_>>,
     ) -> Result<Response<AccessKeys>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
-            name: "resourceGroupName",
-            min_length: Some(1),
-            max_length: Some(90),
-            pattern: None,
-        };
-
-        static NAMESPACE_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[a-zA-Z][a-zA-Z0-9-]{6,50}[a-zA-Z0-9]$")
-                .expect("pattern checked at generation time")
-        });
-
-        static NAMESPACE_NAME: ParamSpec = ParamSpec {
-            name: "namespaceName",
-            min_length: Some(6),
-            max_length: Some(50),
-            pattern: Some(&NAMESPACE_NAME_PATTERN),
-        };
-
-        static EVENT_HUB_NAME: ParamSpec = ParamSpec {
-            name: "eventHubName",
-            min_length: Some(1),
-            max_length: Some(256),
-            pattern: None,
-        };
-
-        static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec {
-            name: "authorizationRuleName",
-            min_length: Some(1),
-            max_length: None,
-            pattern: None,
-        };
-
         let options = options.unwrap_or_default();
         let url = self
             .core
@@ -243,7 +228,7 @@ impl EventHubsClient {
                     PathPart::Literal("/resourceGroups/"),
                     PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
                     PathPart::Literal("/providers/Microsoft.EventHub/namespaces/"),
-                    PathPart::Param(&NAMESPACE_NAME, namespace_name),
+                    PathPart::Param(&NAMESPACE_NAME_2, namespace_name),
                     PathPart::Literal("/eventhubs/"),
                     PathPart::Param(&EVENT_HUB_NAME, event_hub_name),
                     PathPart::Literal("/authorizationRules/"),
@@ -300,33 +285,6 @@ impl EventHubsClient {
         parameters: &AuthorizationRule,
         options: Option<NamespacesCreateOrUpdateAuthorizationRuleOptions<'_>>,
     ) -> Result<Response<AuthorizationRule>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
-            name: "resourceGroupName",
-            min_length: Some(1),
-            max_length: Some(90),
-            pattern: None,
-        };
-
-        static NAMESPACE_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[a-zA-Z][a-zA-Z0-9-]{6,50}[a-zA-Z0-9]$")
-                .expect("pattern checked at generation time")
-        });
-
-        static NAMESPACE_NAME: ParamSpec = ParamSpec {
-            name: "namespaceName",
-            min_length: Some(6),
-            max_length: Some(50),
-            pattern: Some(&NAMESPACE_NAME_PATTERN),
-        };
-
-        static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec {
-            name: "authorizationRuleName",
-            min_length: Some(1),
-            max_length: None,
-            pattern: None,
-        };
-
         let options = options.unwrap_or_default();
         let url = self
             .core
@@ -337,7 +295,7 @@ impl EventHubsClient {
                     PathPart::Literal("/resourceGroups/"),
                     PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
                     PathPart::Literal("/providers/Microsoft.EventHub/namespaces/"),
-                    PathPart::Param(&NAMESPACE_NAME, namespace_name),
+                    PathPart::Param(&NAMESPACE_NAME_2, namespace_name),
                     PathPart::Literal("/authorizationRules/"),
                     PathPart::Param(&AUTHORIZATION_RULE_NAME, authorization_rule_name),
                 ],
@@ -389,28 +347,6 @@ impl EventHubsClient {
         authorization_rule_name: &str,
         options: Option<NamespacesDeleteAuthorizationRuleOptions<'_>>,
     ) -> Result<Response<()>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
-            name: "resourceGroupName",
-            min_length: Some(1),
-            max_length: Some(90),
-            pattern: None,
-        };
-
-        static NAMESPACE_NAME: ParamSpec = ParamSpec {
-            name: "namespaceName",
-            min_length: Some(6),
-            max_length: Some(50),
-            pattern: None,
-        };
-
-        static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec {
-            name: "authorizationRuleName",
-            min_length: Some(1),
-            max_length: None,
-            pattern: None,
-        };
-
         let options = options.unwrap_or_default();
         let url = self
             .core
@@ -472,33 +408,6 @@ impl EventHubsClient {
         authorization_rule_name: &str,
         options: Option<NamespacesGetAuthorizationRuleOptions<'_>>,
     ) -> Result<Response<AuthorizationRule>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
-            name: "resourceGroupName",
-            min_length: Some(1),
-            max_length: Some(90),
-            pattern: None,
-        };
-
-        static NAMESPACE_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[a-zA-Z][a-zA-Z0-9-]{6,50}[a-zA-Z0-9]$")
-                .expect("pattern checked at generation time")
-        });
-
-        static NAMESPACE_NAME: ParamSpec = ParamSpec {
-            name: "namespaceName",
-            min_length: Some(6),
-            max_length: Some(50),
-            pattern: Some(&NAMESPACE_NAME_PATTERN),
-        };
-
-        static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec {
-            name: "authorizationRuleName",
-            min_length: Some(1),
-            max_length: None,
-            pattern: None,
-        };
-
         let options = options.unwrap_or_default();
         let url = self
             .core
@@ -509,7 +418,7 @@ impl EventHubsClient {
                     PathPart::Literal("/resourceGroups/"),
                     PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
                     PathPart::Literal("/providers/Microsoft.EventHub/namespaces/"),
-                    PathPart::Param(&NAMESPACE_NAME, namespace_name),
+                    PathPart::Param(&NAMESPACE_NAME_2, namespace_name),
                     PathPart::Literal("/authorizationRules/"),
                     PathPart::Param(&AUTHORIZATION_RULE_NAME, authorization_rule_name),
                 ],
@@ -558,26 +467,6 @@ impl EventHubsClient {
         namespace_name: &str,
         options: Option<NamespacesListAuthorizationRulesOptions<'_>>,
     ) -> Result<Pager<AuthorizationRuleListResult>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
-            name: "resourceGroupName",
-            min_length: Some(1),
-            max_length: Some(90),
-            pattern: None,
-        };
-
-        static NAMESPACE_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[a-zA-Z][a-zA-Z0-9-]{6,50}[a-zA-Z0-9]$")
-                .expect("pattern checked at generation time")
-        });
-
-        static NAMESPACE_NAME: ParamSpec = ParamSpec {
-            name: "namespaceName",
-            min_length: Some(6),
-            max_length: Some(50),
-            pattern: Some(&NAMESPACE_NAME_PATTERN),
-        };
-
         let options = options.unwrap_or_default();
         let url = self
             .core
@@ -588,7 +477,7 @@ impl EventHubsClient {
                     PathPart::Literal("/resourceGroups/"),
                     PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
                     PathPart::Literal("/providers/Microsoft.EventHub/namespaces/"),
-                    PathPart::Param(&NAMESPACE_NAME, namespace_name),
+                    PathPart::Param(&NAMESPACE_NAME_2, namespace_name),
                     PathPart::Literal("/authorizationRules"),
                 ],
                 &[("api-version", "2024-01-01")],

@@ -8,13 +8,16 @@
 use std::sync::Arc;
 use azure_core::credentials::TokenCredential;
 use azure_core::http::Method;
-use super::client::EventHubsClient;
+use super::client::{
+    EventHubsClient, AUTHORIZATION_RULE_NAME, EVENT_HUB_NAME, NAMESPACE_NAME,
+    NAMESPACE_NAME_2, RESOURCE_GROUP_NAME, SUBSCRIPTION_ID,
+};
 use super::models::{
     AccessKeys, AuthorizationRule, AuthorizationRuleListResult,
     RegenerateAccessKeyParameters,
 };
 use crate::doubles::{ErrorReply, Expectation, TestClient, expected_path};
-use crate::support::{BodyFormat, ClientOptions, ParamSpec, PathPart, Result};
+use crate::support::{BodyFormat, ClientOptions, PathPart, Result};
 
 impl TestClient for EventHubsClient {
     fn with_options(
@@ -33,13 +36,6 @@ pub fn event_hubs_list_keys(
     event_hub_name: &str,
     authorization_rule_name: &str,
 ) -> EventHubsListKeys {
-    static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-    static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
-    static NAMESPACE_NAME: ParamSpec = ParamSpec::named("namespaceName");
-    static EVENT_HUB_NAME: ParamSpec = ParamSpec::named("eventHubName");
-    static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec::named(
-        "authorizationRuleName",
-    );
     let path = expected_path(
         &[
             PathPart::Literal("/subscriptions/"),
@@ -99,13 +95,6 @@ pub fn event_hubs_regenerate_keys(
     event_hub_name: &str,
     authorization_rule_name: &str,
 ) -> EventHubsRegenerateKeys {
-    static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-    static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
-    static NAMESPACE_NAME: ParamSpec = ParamSpec::named("namespaceName");
-    static EVENT_HUB_NAME: ParamSpec = ParamSpec::named("eventHubName");
-    static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec::named(
-        "authorizationRuleName",
-    );
     let path = expected_path(
         &[
             PathPart::Literal("/subscriptions/"),
@@ -113,7 +102,7 @@ pub fn event_hubs_regenerate_keys(
             PathPart::Literal("/resourceGroups/"),
             PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
             PathPart::Literal("/providers/Microsoft.EventHub/namespaces/"),
-            PathPart::Param(&NAMESPACE_NAME, namespace_name),
+            PathPart::Param(&NAMESPACE_NAME_2, namespace_name),
             PathPart::Literal("/eventhubs/"),
             PathPart::Param(&EVENT_HUB_NAME, event_hub_name),
             PathPart::Literal("/authorizationRules/"),
@@ -172,12 +161,6 @@ pub fn namespaces_create_or_update_authorization_rule(
     namespace_name: &str,
     authorization_rule_name: &str,
 ) -> NamespacesCreateOrUpdateAuthorizationRule {
-    static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-    static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
-    static NAMESPACE_NAME: ParamSpec = ParamSpec::named("namespaceName");
-    static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec::named(
-        "authorizationRuleName",
-    );
     let path = expected_path(
         &[
             PathPart::Literal("/subscriptions/"),
@@ -185,7 +168,7 @@ pub fn namespaces_create_or_update_authorization_rule(
             PathPart::Literal("/resourceGroups/"),
             PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
             PathPart::Literal("/providers/Microsoft.EventHub/namespaces/"),
-            PathPart::Param(&NAMESPACE_NAME, namespace_name),
+            PathPart::Param(&NAMESPACE_NAME_2, namespace_name),
             PathPart::Literal("/authorizationRules/"),
             PathPart::Param(&AUTHORIZATION_RULE_NAME, authorization_rule_name),
         ],
@@ -241,12 +224,6 @@ pub fn namespaces_delete_authorization_rule(
     namespace_name: &str,
     authorization_rule_name: &str,
 ) -> NamespacesDeleteAuthorizationRule {
-    static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-    static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
-    static NAMESPACE_NAME: ParamSpec = ParamSpec::named("namespaceName");
-    static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec::named(
-        "authorizationRuleName",
-    );
     let path = expected_path(
         &[
             PathPart::Literal("/subscriptions/"),
@@ -312,12 +289,6 @@ pub fn namespaces_get_authorization_rule(
     namespace_name: &str,
     authorization_rule_name: &str,
 ) -> NamespacesGetAuthorizationRule {
-    static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-    static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
-    static NAMESPACE_NAME: ParamSpec = ParamSpec::named("namespaceName");
-    static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec::named(
-        "authorizationRuleName",
-    );
     let path = expected_path(
         &[
             PathPart::Literal("/subscriptions/"),
@@ -325,7 +296,7 @@ pub fn namespaces_get_authorization_rule(
             PathPart::Literal("/resourceGroups/"),
             PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
             PathPart::Literal("/providers/Microsoft.EventHub/namespaces/"),
-            PathPart::Param(&NAMESPACE_NAME, namespace_name),
+            PathPart::Param(&NAMESPACE_NAME_2, namespace_name),
             PathPart::Literal("/authorizationRules/"),
             PathPart::Param(&AUTHORIZATION_RULE_NAME, authorization_rule_name),
         ],
@@ -372,9 +343,6 @@ pub fn namespaces_list_authorization_rules(
     resource_group_name: &str,
     namespace_name: &str,
 ) -> NamespacesListAuthorizationRules {
-    static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-    static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
-    static NAMESPACE_NAME: ParamSpec = ParamSpec::named("namespaceName");
     let path = expected_path(
         &[
             PathPart::Literal("/subscriptions/"),
@@ -382,7 +350,7 @@ pub fn namespaces_list_authorization_rules(
             PathPart::Literal("/resourceGroups/"),
             PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
             PathPart::Literal("/providers/Microsoft.EventHub/namespaces/"),
-            PathPart::Param(&NAMESPACE_NAME, namespace_name),
+            PathPart::Param(&NAMESPACE_NAME_2, namespace_name),
             PathPart::Literal("/authorizationRules"),
         ],
     );

@@ -16,6 +16,56 @@ use crate::support::{
     Poller, Response, Result, decode_json, set_json_body,
 };
 
+/// The `subscriptionId` parameter: at least 1 character.
+pub(super) static SUBSCRIPTION_ID: ParamSpec = ParamSpec {
+    name: "subscriptionId",
+    min_length: Some(1),
+    max_length: None,
+    pattern: None,
+};
+
+/// The `resourceGroupName` parameter: 1 to 90 characters.
+pub(super) static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
+    name: "resourceGroupName",
+    min_length: Some(1),
+    max_length: Some(90),
+    pattern: None,
+};
+
+static CLUSTER_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
+        .expect("pattern checked at generation time")
+});
+
+/// The `clusterName` parameter: 1 to 60 characters, matching `^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$`.
+pub(super) static CLUSTER_NAME: ParamSpec = ParamSpec {
+    name: "clusterName",
+    min_length: Some(1),
+    max_length: Some(60),
+    pattern: Some(&CLUSTER_NAME_PATTERN),
+};
+
+static DATABASE_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
+        .expect("pattern checked at generation time")
+});
+
+/// The `databaseName` parameter: 1 to 60 characters, matching `^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$`.
+pub(super) static DATABASE_NAME: ParamSpec = ParamSpec {
+    name: "databaseName",
+    min_length: Some(1),
+    max_length: Some(60),
+    pattern: Some(&DATABASE_NAME_PATTERN),
+};
+
+/// The `subscriptionId` parameter.
+pub(super) static SUBSCRIPTION_ID_2: ParamSpec = ParamSpec::named("subscriptionId");
+
+/// The `resourceGroupName` parameter.
+pub(super) static RESOURCE_GROUP_NAME_2: ParamSpec = ParamSpec::named(
+    "resourceGroupName",
+);
+
 /// Client for the Redis Enterprise management operations.
 ///
 /// Management of Azure Cache for Redis Enterprise clusters and their databases through Azure Resource Manager (`Microsoft.Cache/redisEnterprise`).
@@ -89,44 +139,6 @@ impl RedisEnterpriseClient {
         database_name: &str,
         options: Option<DatabasesGetOptions<'_>>,
     ) -> Result<Response<Database>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec {
-            name: "subscriptionId",
-            min_length: Some(1),
-            max_length: None,
-            pattern: None,
-        };
-
-        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
-            name: "resourceGroupName",
-            min_length: Some(1),
-            max_length: Some(90),
-            pattern: None,
-        };
-
-        static CLUSTER_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
-                .expect("pattern checked at generation time")
-        });
-
-        static CLUSTER_NAME: ParamSpec = ParamSpec {
-            name: "clusterName",
-            min_length: Some(1),
-            max_length: Some(60),
-            pattern: Some(&CLUSTER_NAME_PATTERN),
-        };
-
-        static DATABASE_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
-                .expect("pattern checked at generation time")
-        });
-
-        static DATABASE_NAME: ParamSpec = ParamSpec {
-            name: "databaseName",
-            min_length: Some(1),
-            max_length: Some(60),
-            pattern: Some(&DATABASE_NAME_PATTERN),
-        };
-
         let options = options.unwrap_or_default();
         let url = self
             .core
@@ -186,32 +198,6 @@ impl RedisEnterpriseClient {
         cluster_name: &str,
         options: Option<DatabasesListByClusterOptions<'_>>,
     ) -> Result<Pager<DatabaseList>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec {
-            name: "subscriptionId",
-            min_length: Some(1),
-            max_length: None,
-            pattern: None,
-        };
-
-        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
-            name: "resourceGroupName",
-            min_length: Some(1),
-            max_length: Some(90),
-            pattern: None,
-        };
-
-        static CLUSTER_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
-                .expect("pattern checked at generation time")
-        });
-
-        static CLUSTER_NAME: ParamSpec = ParamSpec {
-            name: "clusterName",
-            min_length: Some(1),
-            max_length: Some(60),
-            pattern: Some(&CLUSTER_NAME_PATTERN),
-        };
-
         let options = options.unwrap_or_default();
         let url = self
             .core
@@ -276,44 +262,6 @@ impl RedisEnterpriseClient {
         database_name: &str,
         options: Option<DatabasesListKeysOptions<'_>>,
     ) -> Result<Response<AccessKeys>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec {
-            name: "subscriptionId",
-            min_length: Some(1),
-            max_length: None,
-            pattern: None,
-        };
-
-        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
-            name: "resourceGroupName",
-            min_length: Some(1),
-            max_length: Some(90),
-            pattern: None,
-        };
-
-        static CLUSTER_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
-                .expect("pattern checked at generation time")
-        });
-
-        static CLUSTER_NAME: ParamSpec = ParamSpec {
-            name: "clusterName",
-            min_length: Some(1),
-            max_length: Some(60),
-            pattern: Some(&CLUSTER_NAME_PATTERN),
-        };
-
-        static DATABASE_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
-                .expect("pattern checked at generation time")
-        });
-
-        static DATABASE_NAME: ParamSpec = ParamSpec {
-            name: "databaseName",
-            min_length: Some(1),
-            max_length: Some(60),
-            pattern: Some(&DATABASE_NAME_PATTERN),
-        };
-
         let options = options.unwrap_or_default();
         let url = self
             .core
@@ -382,41 +330,15 @@ impl RedisEnterpriseClient {
         parameters: &RegenerateKeyParameters,
         options: Option<DatabasesRegenerateKeyOptions<'_>>,
     ) -> Result<Poller<AccessKeys>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
-        static CLUSTER_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
-                .expect("pattern checked at generation time")
-        });
-
-        static CLUSTER_NAME: ParamSpec = ParamSpec {
-            name: "clusterName",
-            min_length: Some(1),
-            max_length: Some(60),
-            pattern: Some(&CLUSTER_NAME_PATTERN),
-        };
-
-        static DATABASE_NAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new("^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
-                .expect("pattern checked at generation time")
-        });
-
-        static DATABASE_NAME: ParamSpec = ParamSpec {
-            name: "databaseName",
-            min_length: Some(1),
-            max_length: Some(60),
-            pattern: Some(&DATABASE_NAME_PATTERN),
-        };
-
         let options = options.unwrap_or_default();
         let url = self
             .core
             .url(
                 &[
                     PathPart::Literal("/subscriptions/"),
-                    PathPart::Param(&SUBSCRIPTION_ID, subscription_id),
+                    PathPart::Param(&SUBSCRIPTION_ID_2, subscription_id),
                     PathPart::Literal("/resourceGroups/"),
-                    PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
+                    PathPart::Param(&RESOURCE_GROUP_NAME_2, resource_group_name),
                     PathPart::Literal("/providers/Microsoft.Cache/redisEnterprise/"),
                     PathPart::Param(&CLUSTER_NAME, cluster_name),
                     PathPart::Literal("/databases/"),

@@ -8,10 +8,13 @@
 use std::sync::Arc;
 use azure_core::credentials::TokenCredential;
 use azure_core::http::Method;
-use super::client::RedisEnterpriseClient;
+use super::client::{
+    RedisEnterpriseClient, CLUSTER_NAME, DATABASE_NAME, RESOURCE_GROUP_NAME,
+    RESOURCE_GROUP_NAME_2, SUBSCRIPTION_ID, SUBSCRIPTION_ID_2,
+};
 use super::models::{AccessKeys, Database, DatabaseList, RegenerateKeyParameters};
 use crate::doubles::{ErrorReply, Expectation, TestClient, expected_path};
-use crate::support::{BodyFormat, ClientOptions, ParamSpec, PathPart, Result};
+use crate::support::{BodyFormat, ClientOptions, PathPart, Result};
 
 impl TestClient for RedisEnterpriseClient {
     fn with_options(
@@ -29,10 +32,6 @@ pub fn databases_get(
     cluster_name: &str,
     database_name: &str,
 ) -> DatabasesGet {
-    static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-    static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
-    static CLUSTER_NAME: ParamSpec = ParamSpec::named("clusterName");
-    static DATABASE_NAME: ParamSpec = ParamSpec::named("databaseName");
     let path = expected_path(
         &[
             PathPart::Literal("/subscriptions/"),
@@ -87,9 +86,6 @@ pub fn databases_list_by_cluster(
     resource_group_name: &str,
     cluster_name: &str,
 ) -> DatabasesListByCluster {
-    static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-    static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
-    static CLUSTER_NAME: ParamSpec = ParamSpec::named("clusterName");
     let path = expected_path(
         &[
             PathPart::Literal("/subscriptions/"),
@@ -174,10 +170,6 @@ pub fn databases_list_keys(
     cluster_name: &str,
     database_name: &str,
 ) -> DatabasesListKeys {
-    static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-    static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
-    static CLUSTER_NAME: ParamSpec = ParamSpec::named("clusterName");
-    static DATABASE_NAME: ParamSpec = ParamSpec::named("databaseName");
     let path = expected_path(
         &[
             PathPart::Literal("/subscriptions/"),
@@ -234,16 +226,12 @@ pub fn databases_regenerate_key(
     cluster_name: &str,
     database_name: &str,
 ) -> DatabasesRegenerateKey {
-    static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-    static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
-    static CLUSTER_NAME: ParamSpec = ParamSpec::named("clusterName");
-    static DATABASE_NAME: ParamSpec = ParamSpec::named("databaseName");
     let path = expected_path(
         &[
             PathPart::Literal("/subscriptions/"),
-            PathPart::Param(&SUBSCRIPTION_ID, subscription_id),
+            PathPart::Param(&SUBSCRIPTION_ID_2, subscription_id),
             PathPart::Literal("/resourceGroups/"),
-            PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
+            PathPart::Param(&RESOURCE_GROUP_NAME_2, resource_group_name),
             PathPart::Literal("/providers/Microsoft.Cache/redisEnterprise/"),
             PathPart::Param(&CLUSTER_NAME, cluster_name),
             PathPart::Literal("/databases/"),

@@ -16,6 +16,46 @@ use crate::support::{
     set_json_body,
 };
 
+/// The `subscriptionId` parameter.
+pub(super) static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
+
+/// The `resourceGroupName` parameter: 1 to 90 characters.
+pub(super) static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
+    name: "resourceGroupName",
+    min_length: Some(1),
+    max_length: Some(90),
+    pattern: None,
+};
+
+/// The `namespaceName` parameter: 6 to 50 characters.
+pub(super) static NAMESPACE_NAME: ParamSpec = ParamSpec {
+    name: "namespaceName",
+    min_length: Some(6),
+    max_length: Some(50),
+    pattern: None,
+};
+
+/// The `authorizationRuleName` parameter: 1 to 50 characters.
+pub(super) static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec {
+    name: "authorizationRuleName",
+    min_length: Some(1),
+    max_length: Some(50),
+    pattern: None,
+};
+
+/// The `resourceGroupName` parameter.
+pub(super) static RESOURCE_GROUP_NAME_2: ParamSpec = ParamSpec::named(
+    "resourceGroupName",
+);
+
+/// The `namespaceName` parameter.
+pub(super) static NAMESPACE_NAME_2: ParamSpec = ParamSpec::named("namespaceName");
+
+/// The `authorizationRuleName` parameter.
+pub(super) static AUTHORIZATION_RULE_NAME_2: ParamSpec = ParamSpec::named(
+    "authorizationRuleName",
+);
+
 /// Client for the Service Bus management operations.
 ///
 /// Management of Azure Service Bus namespaces and their authorization rules through Azure Resource Manager (`Microsoft.ServiceBus`).
@@ -87,21 +127,6 @@ impl ServiceBusClient {
         namespace_name: &str,
         options: Option<NamespacesGetOptions<'_>>,
     ) -> Result<Response<SbNamespace>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
-            name: "resourceGroupName",
-            min_length: Some(1),
-            max_length: Some(90),
-            pattern: None,
-        };
-
-        static NAMESPACE_NAME: ParamSpec = ParamSpec {
-            name: "namespaceName",
-            min_length: Some(6),
-            max_length: Some(50),
-            pattern: None,
-        };
-
         let options = options.unwrap_or_default();
         let url = self
             .core
@@ -165,28 +190,6 @@ impl ServiceBusClient {
         authorization_rule_name: &str,
         options: Option<NamespacesListKeysOptions<'_>>,
     ) -> Result<Response<AccessKeys>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec {
-            name: "resourceGroupName",
-            min_length: Some(1),
-            max_length: Some(90),
-            pattern: None,
-        };
-
-        static NAMESPACE_NAME: ParamSpec = ParamSpec {
-            name: "namespaceName",
-            min_length: Some(6),
-            max_length: Some(50),
-            pattern: None,
-        };
-
-        static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec {
-            name: "authorizationRuleName",
-            min_length: Some(1),
-            max_length: Some(50),
-            pattern: None,
-        };
-
         let options = options.unwrap_or_default();
         let url = self
             .core
@@ -255,12 +258,6 @@ impl ServiceBusClient {
         parameters: &RegenerateAccessKeyParameters,
         options: Option<NamespacesRegenerateKeysOptions<'_>>,
     ) -> Result<Response<AccessKeys>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-        static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
-        static NAMESPACE_NAME: ParamSpec = ParamSpec::named("namespaceName");
-        static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec::named(
-            "authorizationRuleName",
-        );
         let options = options.unwrap_or_default();
         let url = self
             .core
@@ -269,11 +266,11 @@ impl ServiceBusClient {
                     PathPart::Literal("/subscriptions/"),
                     PathPart::Param(&SUBSCRIPTION_ID, subscription_id),
                     PathPart::Literal("/resourceGroups/"),
-                    PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
+                    PathPart::Param(&RESOURCE_GROUP_NAME_2, resource_group_name),
                     PathPart::Literal("/providers/Microsoft.ServiceBus/namespaces/"),
-                    PathPart::Param(&NAMESPACE_NAME, namespace_name),
+                    PathPart::Param(&NAMESPACE_NAME_2, namespace_name),
                     PathPart::Literal("/AuthorizationRules/"),
-                    PathPart::Param(&AUTHORIZATION_RULE_NAME, authorization_rule_name),
+                    PathPart::Param(&AUTHORIZATION_RULE_NAME_2, authorization_rule_name),
                     PathPart::Literal("/regenerateKeys"),
                 ],
                 &[("api-version", "2017-04-01")],

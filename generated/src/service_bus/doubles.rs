@@ -8,13 +8,16 @@
 use std::sync::Arc;
 use azure_core::credentials::TokenCredential;
 use azure_core::http::Method;
-use super::client::ServiceBusClient;
+use super::client::{
+    ServiceBusClient, AUTHORIZATION_RULE_NAME, AUTHORIZATION_RULE_NAME_2, NAMESPACE_NAME,
+    NAMESPACE_NAME_2, RESOURCE_GROUP_NAME, RESOURCE_GROUP_NAME_2, SUBSCRIPTION_ID,
+};
 use super::models::{
     AccessKeys, ERROR_RESPONSE_CONTRACT, NESTED_ERROR_RESPONSE_CONTRACT,
     RegenerateAccessKeyParameters, SbNamespace,
 };
 use crate::doubles::{Expectation, TestClient, expected_path};
-use crate::support::{BodyFormat, ClientOptions, ParamSpec, PathPart, Result};
+use crate::support::{BodyFormat, ClientOptions, PathPart, Result};
 
 impl TestClient for ServiceBusClient {
     fn with_options(
@@ -31,9 +34,6 @@ pub fn namespaces_get(
     resource_group_name: &str,
     namespace_name: &str,
 ) -> NamespacesGet {
-    static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-    static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
-    static NAMESPACE_NAME: ParamSpec = ParamSpec::named("namespaceName");
     let path = expected_path(
         &[
             PathPart::Literal("/subscriptions/"),
@@ -87,12 +87,6 @@ pub fn namespaces_list_keys(
     namespace_name: &str,
     authorization_rule_name: &str,
 ) -> NamespacesListKeys {
-    static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-    static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
-    static NAMESPACE_NAME: ParamSpec = ParamSpec::named("namespaceName");
-    static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec::named(
-        "authorizationRuleName",
-    );
     let path = expected_path(
         &[
             PathPart::Literal("/subscriptions/"),
@@ -142,22 +136,16 @@ pub fn namespaces_regenerate_keys(
     namespace_name: &str,
     authorization_rule_name: &str,
 ) -> NamespacesRegenerateKeys {
-    static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-    static RESOURCE_GROUP_NAME: ParamSpec = ParamSpec::named("resourceGroupName");
-    static NAMESPACE_NAME: ParamSpec = ParamSpec::named("namespaceName");
-    static AUTHORIZATION_RULE_NAME: ParamSpec = ParamSpec::named(
-        "authorizationRuleName",
-    );
     let path = expected_path(
         &[
             PathPart::Literal("/subscriptions/"),
             PathPart::Param(&SUBSCRIPTION_ID, subscription_id),
             PathPart::Literal("/resourceGroups/"),
-            PathPart::Param(&RESOURCE_GROUP_NAME, resource_group_name),
+            PathPart::Param(&RESOURCE_GROUP_NAME_2, resource_group_name),
             PathPart::Literal("/providers/Microsoft.ServiceBus/namespaces/"),
-            PathPart::Param(&NAMESPACE_NAME, namespace_name),
+            PathPart::Param(&NAMESPACE_NAME_2, namespace_name),
             PathPart::Literal("/AuthorizationRules/"),
-            PathPart::Param(&AUTHORIZATION_RULE_NAME, authorization_rule_name),
+            PathPart::Param(&AUTHORIZATION_RULE_NAME_2, authorization_rule_name),
             PathPart::Literal("/regenerateKeys"),
         ],
     );

@@ -15,6 +15,12 @@ use crate::support::{
     set_xml_body,
 };
 
+/// The `subscriptionId` parameter.
+pub(super) static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
+
+/// The `serviceName` parameter.
+pub(super) static SERVICE_NAME: ParamSpec = ParamSpec::named("serviceName");
+
 /// Client for the Storage (classic Service Management) management operations.
 ///
 /// Management of classic storage accounts through the Azure Service Management API, which sends and receives XML and requires an `x-ms-version` header on every request.
@@ -84,8 +90,6 @@ impl StorageClassicClient {
         service_name: &str,
         options: Option<StorageServicesGetKeysOptions<'_>>,
     ) -> Result<Response<StorageService>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-        static SERVICE_NAME: ParamSpec = ParamSpec::named("serviceName");
         let options = options.unwrap_or_default();
         let url = self
             .core
@@ -141,8 +145,6 @@ impl StorageClassicClient {
         service_name: &str,
         options: Option<StorageServicesGetPropertiesOptions<'_>>,
     ) -> Result<Response<StorageAccount>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-        static SERVICE_NAME: ParamSpec = ParamSpec::named("serviceName");
         let options = options.unwrap_or_default();
         let url = self
             .core
@@ -205,8 +207,6 @@ impl StorageClassicClient {
         parameters: &RegenerateKeys,
         options: Option<StorageServicesRegenerateKeysOptions<'_>>,
     ) -> Result<Response<StorageService>> {
-        static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-        static SERVICE_NAME: ParamSpec = ParamSpec::named("serviceName");
         let options = options.unwrap_or_default();
         let url = self
             .core

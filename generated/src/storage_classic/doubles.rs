@@ -8,12 +8,12 @@
 use std::sync::Arc;
 use azure_core::credentials::TokenCredential;
 use azure_core::http::Method;
-use super::client::StorageClassicClient;
+use super::client::{StorageClassicClient, SERVICE_NAME, SUBSCRIPTION_ID};
 use super::models::{
     RegenerateKeys, SERVICE_MANAGEMENT_ERROR_CONTRACT, StorageAccount, StorageService,
 };
 use crate::doubles::{Expectation, TestClient, expected_path};
-use crate::support::{BodyFormat, ClientOptions, ParamSpec, PathPart, Result};
+use crate::support::{BodyFormat, ClientOptions, PathPart, Result};
 
 impl TestClient for StorageClassicClient {
     fn with_options(
@@ -29,8 +29,6 @@ pub fn storage_services_get_keys(
     subscription_id: &str,
     service_name: &str,
 ) -> StorageServicesGetKeys {
-    static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-    static SERVICE_NAME: ParamSpec = ParamSpec::named("serviceName");
     let path = expected_path(
         &[
             PathPart::Literal("/"),
@@ -85,8 +83,6 @@ pub fn storage_services_get_properties(
     subscription_id: &str,
     service_name: &str,
 ) -> StorageServicesGetProperties {
-    static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-    static SERVICE_NAME: ParamSpec = ParamSpec::named("serviceName");
     let path = expected_path(
         &[
             PathPart::Literal("/"),
@@ -140,8 +136,6 @@ pub fn storage_services_regenerate_keys(
     subscription_id: &str,
     service_name: &str,
 ) -> StorageServicesRegenerateKeys {
-    static SUBSCRIPTION_ID: ParamSpec = ParamSpec::named("subscriptionId");
-    static SERVICE_NAME: ParamSpec = ParamSpec::named("serviceName");
     let path = expected_path(
         &[
             PathPart::Literal("/"),

@@ -9,24 +9,22 @@ use quote::quote;
 
 use super::{bounds_text, docs, ident, prose, type_tokens};
 use crate::ir::{
-    Body, FinalState, Format, Location, Operation, Paging, Param, PathPiece, ResultBody, Returns,
-    Scope, Service, TypeRef,
+    Body, Constraints, FinalState, Format, Location, Operation, Paging, Param, ParamSpecStatic,
+    PathPiece, ResultBody, Returns, Scope, Service, TypeRef,
 };
 
 /// `src/<service>/client.rs`.
 pub fn client_rs(service: &Service) -> TokenStream {
     let mut support: BTreeSet<&str> = ["ClientCore", "ClientOptions", "Result"].into();
     let mut models: BTreeSet<String> = BTreeSet::new();
-    let mut uses_regex = false;
-    let mut uses_params = false;
+    let uses_regex = service
+        .param_specs
+        .iter()
+        .any(|spec| spec.constraints.pattern.is_some());
+    let uses_params = !service.param_specs.is_empty();
     let mut uses_method_options = false;
     let mut uses_pager_options = false;
     for op in &service.operations {
-        uses_params |= op.params.iter().any(|p| p.fixed.is_none());
-        uses_regex |= op
-            .params
-            .iter()
-            .any(|p| p.fixed.is_none() && p.constraints.pattern.is_some());
         if !op.path.is_empty() {
             support.insert("PathPart");
         }
@@ -103,6 +101,7 @@ pub fn client_rs(service: &Service) -> TokenStream {
         "Creates a client that authenticates with `credential`.\n\nWith no options it calls `{}` and asks for tokens of the scope `{}/.default`. Set `client_options.cloud` in [`ClientOptions`] for a sovereign or custom cloud, and [`ClientOptions::endpoint`] for a test server.\n\n# Errors\n\n[`ErrorKind::Configuration`](crate::ErrorKind::Configuration) when the endpoint is not an `https` URL, when a custom cloud gives no endpoint or token audience for this client, or when the default transport cannot be built.",
         endpoint.azure_public.host, endpoint.azure_public.audience,
     ));
+    let param_specs = service.param_specs.iter().map(param_static);
     let methods = service.operations.iter().map(|op| method(service, op));
     let options = service
         .operations
@@ -125,6 +124,8 @@ pub fn client_rs(service: &Service) -> TokenStream {
         use super::models::{#(#models),*};
         use crate::endpoints;
         use crate::support::{#(#support),*};
+
+        #(#param_specs)*
 
         #client_doc
         #[derive(Clone, Debug)]
@@ -234,11 +235,6 @@ fn method(service: &Service, op: &Operation) -> TokenStream {
         let ty = type_tokens(&b.ty, false);
         quote! { parameters: &#ty, }
     });
-    let statics = op
-        .params
-        .iter()
-        .filter(|p| p.fixed.is_none())
-        .map(param_static);
     let url = url_expr(op);
     let checks = op
         .params
@@ -306,8 +302,7 @@ fn method(service: &Service, op: &Operation) -> TokenStream {
                 #body_arg
                 options: Option<#options_name<'_>>,
             ) -> Result<Poller<#result>> {
-                #(#statics)*
-                let options = options.unwrap_or_default();
+                    let options = options.unwrap_or_default();
                 #url
                 #(#checks)*
                 #request
@@ -340,7 +335,6 @@ fn method(service: &Service, op: &Operation) -> TokenStream {
                 #body_arg
                 options: Option<#options_name<'_>>,
             ) -> Result<Pager<#page>> {
-                #(#statics)*
                 let options = options.unwrap_or_default();
                 #url
                 #(#checks)*
@@ -399,7 +393,6 @@ fn method(service: &Service, op: &Operation) -> TokenStream {
             #body_arg
             options: Option<#options_name<'_>>,
         ) -> Result<Response<#result>> {
-            #(#statics)*
             let options = options.unwrap_or_default();
             #url
             #(#checks)*
@@ -432,19 +425,29 @@ pub(super) fn error_contract_path(op: &Operation) -> TokenStream {
     }
 }
 
-/// A `ParamSpec` static (and its pattern) for one parameter a caller supplies.
-fn param_static(p: &Param) -> TokenStream {
-    let spec = ident(&p.spec_static);
-    let wire = &p.wire;
-    let min = option_usize(p.constraints.min_length);
-    let max = option_usize(p.constraints.max_length);
-    match &p.constraints.pattern {
+/// A `ParamSpec` static (and its pattern) of the client module, which the service's test
+/// doubles share.
+fn param_static(spec: &ParamSpecStatic) -> TokenStream {
+    let name = ident(&spec.name);
+    let wire = &spec.wire;
+    let c = &spec.constraints;
+    let rules = constraint_rules(c);
+    let doc = if rules.is_empty() {
+        docs(&format!("The `{wire}` parameter."))
+    } else {
+        docs(&format!("The `{wire}` parameter: {}.", rules.join(", ")))
+    };
+    let min = option_usize(c.min_length);
+    let max = option_usize(c.max_length);
+    match &c.pattern {
         Some(pattern) => {
-            let pattern_static = ident(&format!("{}_PATTERN", p.spec_static));
+            let pattern_static = ident(&format!("{}_PATTERN", spec.name));
             quote! {
                 static #pattern_static: LazyLock<Regex> =
                     LazyLock::new(|| Regex::new(#pattern).expect("pattern checked at generation time"));
-                static #spec: ParamSpec = ParamSpec {
+
+                #doc
+                pub(super) static #name: ParamSpec = ParamSpec {
                     name: #wire,
                     min_length: #min,
                     max_length: #max,
@@ -452,13 +455,13 @@ fn param_static(p: &Param) -> TokenStream {
                 };
             }
         }
-        None if p.constraints.min_length.is_none() && p.constraints.max_length.is_none() => {
-            quote! {
-                static #spec: ParamSpec = ParamSpec::named(#wire);
-            }
-        }
+        None if c.min_length.is_none() && c.max_length.is_none() => quote! {
+            #doc
+            pub(super) static #name: ParamSpec = ParamSpec::named(#wire);
+        },
         None => quote! {
-            static #spec: ParamSpec = ParamSpec {
+            #doc
+            pub(super) static #name: ParamSpec = ParamSpec {
                 name: #wire,
                 min_length: #min,
                 max_length: #max,
@@ -645,7 +648,7 @@ fn method_docs(service: &Service, op: &Operation) -> String {
             "\n* `{}`: {}{}",
             p.name.trim_start_matches("r#"),
             prose(&one_line(&p.docs)),
-            constraint_text(p)
+            constraint_text(&p.constraints)
         ));
     }
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
@@ -716,8 +719,18 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn constraint_text(p: &Param) -> String {
-    let c = &p.constraints;
+/// ` (1 to 90 characters, matching `...`)` after a parameter's description, or nothing.
+fn constraint_text(c: &Constraints) -> String {
+    let rules = constraint_rules(c);
+    if rules.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", rules.join(", "))
+    }
+}
+
+/// The rules a parameter's value must meet, in words.
+fn constraint_rules(c: &Constraints) -> Vec<String> {
     let mut rules = Vec::new();
     rules.extend(bounds_text(
         c.min_length,
@@ -727,9 +740,5 @@ fn constraint_text(p: &Param) -> String {
     if let Some(pattern) = &c.pattern {
         rules.push(format!("matching `{pattern}`"));
     }
-    if rules.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", rules.join(", "))
-    }
+    rules
 }

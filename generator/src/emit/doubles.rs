@@ -39,6 +39,15 @@ pub fn doubles_rs(service: &Service) -> TokenStream {
         service.client
     );
     let doc = super::inner_docs(&doc);
+    // The client module's parameter statics that the expected paths encode with.
+    let specs: BTreeSet<&str> = service
+        .operations
+        .iter()
+        .flat_map(|op| &op.params)
+        .filter(|p| p.fixed.is_none() && p.location == Location::Path)
+        .map(|p| p.spec_static.as_str())
+        .collect();
+    let specs = specs.into_iter().map(ident);
     // Only a list that breaks partway (`pages_then_fails`) describes an error on its own.
     let error_reply = service
         .operations
@@ -53,10 +62,10 @@ pub fn doubles_rs(service: &Service) -> TokenStream {
         use azure_core::credentials::TokenCredential;
         use azure_core::http::Method;
 
-        use super::client::#client;
+        use super::client::{#client, #(#specs),*};
         use super::models::{#(#models),*};
         use crate::doubles::{#error_reply Expectation, TestClient, expected_path};
-        use crate::support::{BodyFormat, ClientOptions, ParamSpec, PathPart, Result};
+        use crate::support::{BodyFormat, ClientOptions, PathPart, Result};
 
         impl TestClient for #client {
             fn with_options(credential: Arc<dyn TokenCredential>, options: ClientOptions) -> Result<Self> {
@@ -92,15 +101,6 @@ fn operation(service: &Service, op: &Operation) -> TokenStream {
         let arg = ident(&p.name);
         quote! { #arg: &str, }
     });
-    let statics = op
-        .params
-        .iter()
-        .filter(|p| p.fixed.is_none() && p.location == Location::Path)
-        .map(|p| {
-            let spec = ident(&p.spec_static);
-            let wire = &p.wire;
-            quote! { static #spec: ParamSpec = ParamSpec::named(#wire); }
-        });
     let parts = op.path.iter().map(|piece| match piece {
         PathPiece::Literal(text) => quote! { PathPart::Literal(#text) },
         PathPiece::Param(i) => {
@@ -206,7 +206,6 @@ fn operation(service: &Service, op: &Operation) -> TokenStream {
     quote! {
         #function_doc
         pub fn #function(#(#arg_list)*) -> #name {
-            #(#statics)*
             let path = expected_path(&[#(#parts),*]);
             #name {
                 expectation: Expectation::new(Method::#method, path, &[#(#query),*])#with_headers,
