@@ -86,6 +86,9 @@ started=$(date +%s)
 echo "baseline: the tests of ${TEST_PACKAGES[*]}, unmutated"
 PACKAGE_ARGS=()
 for package in "${TEST_PACKAGES[@]}"; do PACKAGE_ARGS+=(-p "$package"); done
+# An interrupted run leaves its last mutant's build in the shared target folder, newer than
+# the sources, and cargo would take it for the clean build: make the sources newer.
+touch generated/src/lib.rs tests/src/lib.rs
 cargo nextest run --cargo-profile mutants --no-run "${PACKAGE_ARGS[@]}"
 baseline_started=$(date +%s)
 cargo nextest run --cargo-profile mutants --retries=1 "${PACKAGE_ARGS[@]}" >target/mutants/baseline.log 2>&1 || {
