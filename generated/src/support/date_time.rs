@@ -14,36 +14,13 @@ use time::format_description::well_known::Rfc3339;
 /// Reads an RFC 3339 date-time, accepting the departures services are known to make.
 pub(crate) fn parse(text: &str) -> Option<OffsetDateTime> {
     let text = text.trim();
+    // The `time` crate already takes a space (or any character) between date and time, and
+    // any number of digits of fraction (.NET writes seven, some services more than nine).
     if let Ok(date) = OffsetDateTime::parse(text, &Rfc3339) {
         return Some(date);
     }
-    let mut fixed = text.to_owned();
-    // `2024-01-02 03:04:05Z`: a space between date and time.
-    if fixed.len() > 10 && fixed.as_bytes()[10] == b' ' {
-        fixed.replace_range(10..11, "T");
-    }
-    // .NET writes seven digits of fraction, some services more than nine.
-    if let Some(dot) = fixed.find('.') {
-        let digits = fixed[dot + 1..]
-            .bytes()
-            .take_while(u8::is_ascii_digit)
-            .count();
-        if digits > 9 {
-            fixed.replace_range(dot + 10..dot + 1 + digits, "");
-        }
-    }
-    if !has_offset(&fixed) {
-        fixed.push('Z');
-    }
-    OffsetDateTime::parse(&fixed, &Rfc3339).ok()
-}
-
-/// Whether the time part ends in `Z` or a `±hh:mm` offset.
-fn has_offset(text: &str) -> bool {
-    let Some(time) = text.get(11..) else {
-        return false;
-    };
-    time.ends_with(['Z', 'z']) || time.contains(['+', '-'])
+    // No offset at all: UTC is meant. (A text that has one and still failed fails again.)
+    OffsetDateTime::parse(&format!("{text}Z"), &Rfc3339).ok()
 }
 
 fn format<S: Serializer>(value: &OffsetDateTime) -> Result<String, S::Error> {
