@@ -10,6 +10,8 @@
 #                                            rotation/protocol.rs say)
 #   scripts/mutants.sh -f lro.rs -- --re sleep   more cargo-mutants arguments after --
 #   scripts/mutants.sh --list                list the mutants, run nothing
+#   scripts/mutants.sh -f error.rs -- --iterate   resume: skip the mutants a previous run in
+#                                            target/mutants caught or found unviable
 #
 # Needs cargo-mutants (`cargo install cargo-mutants --locked`; the record says which version)
 # and cargo-nextest: nextest runs each test in its own process, on every core, and stops at
@@ -41,7 +43,7 @@ while [ $# -gt 0 ]; do
     -f|--file) FILES+=("$SUPPORT/$2"); shift ;;
     --list) LIST=1 ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
