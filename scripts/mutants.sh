@@ -43,7 +43,7 @@ while [ $# -gt 0 ]; do
     -f|--file) FILES+=("$SUPPORT/$2"); shift ;;
     --list) LIST=1 ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
