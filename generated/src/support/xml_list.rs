@@ -11,7 +11,7 @@
 //! `"Endpoints": ["a", "b"]`, the model's own shape.
 
 use serde::Serialize;
-use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use std::cell::Cell;
 use std::fmt;
@@ -54,45 +54,49 @@ pub fn serialize<S: Serializer, T: Serialize>(
 }
 
 /// Reads every child element of the property's element as one item; an empty element is an
-/// empty list.
+/// empty list. Text among the items is an error: a wrapped list holds only elements. Read
+/// from anything but XML, the list is the plain sequence `serialize` writes there (or `null`).
 pub fn deserialize<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     deserializer: D,
 ) -> Result<Option<Vec<T>>, D::Error> {
-    deserializer.deserialize_map(Items(PhantomData)).map(Some)
+    // `any`, not `map`: XML's element is a map of its children, JSON's list a sequence.
+    deserializer.deserialize_any(Items(PhantomData))
 }
 
 struct Items<T>(PhantomData<T>);
 
 impl<'de, T: DeserializeOwned> Visitor<'de> for Items<T> {
-    type Value = Vec<T>;
+    type Value = Option<Vec<T>>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a list of elements")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut items = Vec::new();
         while let Some(name) = map.next_key::<String>()? {
-            // Text between the items (whitespace) is not an item.
+            // quick-xml names text content `$text`; whitespace between items never gets here.
             if name == "$text" {
-                map.next_value::<de::IgnoredAny>()?;
-                continue;
+                let text: String = map.next_value()?;
+                return Err(de::Error::custom(format_args!(
+                    "expected only child elements, found the text {text:?}"
+                )));
             }
             items.push(map.next_value()?);
         }
-        Ok(items)
+        Ok(Some(items))
     }
 
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<Vec<T>, E> {
-        if text.trim().is_empty() {
-            Ok(Vec::new())
-        } else {
-            Err(E::custom("expected child elements"))
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
         }
+        Ok(Some(items))
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
-        Ok(Vec::new())
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
     }
 }
 
@@ -191,5 +195,49 @@ mod tests {
         assert_eq!(properties.custom_domains, Some(Vec::new()));
         let absent: Properties = quick_xml::de::from_str("<Properties/>").unwrap();
         assert_eq!(absent.endpoints, None);
+    }
+
+    #[test]
+    fn text_among_the_items_is_an_error() {
+        for (xml, text) in [
+            (
+                "<Properties><Endpoints>oops</Endpoints></Properties>",
+                "oops",
+            ),
+            (
+                "<Properties><Endpoints>a<Endpoint>b</Endpoint></Endpoints></Properties>",
+                "a",
+            ),
+            (
+                "<Properties><Endpoints><![CDATA[x]]></Endpoints></Properties>",
+                "x",
+            ),
+        ] {
+            let error = quick_xml::de::from_str::<Properties>(xml).unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                format!("expected only child elements, found the text \"{text}\""),
+                "{xml}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_model_written_as_json_reads_back() {
+        let properties: Properties = quick_xml::de::from_str(XML).unwrap();
+        let json = serde_json::to_string(&properties).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Properties>(&json).unwrap(),
+            properties
+        );
+        let empty: Properties = serde_json::from_str(r#"{"Endpoints": []}"#).unwrap();
+        assert_eq!(empty.endpoints, Some(Vec::new()));
+        let null: Properties = serde_json::from_str(r#"{"Endpoints": null}"#).unwrap();
+        assert_eq!(null.endpoints, None);
+        let error = serde_json::from_str::<Properties>(r#"{"Endpoints": "a"}"#).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid type: string \"a\", expected a list of elements at line 1 column 17"
+        );
     }
 }
