@@ -117,7 +117,43 @@ fn template_matches(template: &str, segments: &[&str]) -> bool {
     template
         .iter()
         .zip(tail)
-        .all(|(t, s)| (t.starts_with('{') && t.ends_with('}')) || t.eq_ignore_ascii_case(s))
+        .all(|(t, s)| segment_matches(t, s))
+}
+
+/// Whether a path segment fits a template's segment: its literal text matches, ignoring ASCII
+/// case, and each `{placeholder}` stands for any text, whole (`{name}`) or within the segment
+/// (`{name}:regenerate`, `v{version}`).
+fn segment_matches(template: &str, segment: &str) -> bool {
+    // The literal pieces around the placeholders: `a{x}b{y}c` gives a, b, c.
+    let mut literals = vec![];
+    let mut rest = template;
+    while let Some((literal, after)) = rest.split_once('{') {
+        literals.push(literal);
+        rest = after.split_once('}').map_or("", |(_, tail)| tail);
+    }
+    literals.push(rest);
+    let segment = segment.to_ascii_lowercase();
+    let [first, middle @ .., last] = literals.as_slice() else {
+        // One piece: no placeholder, the segments are equal.
+        return template.eq_ignore_ascii_case(&segment);
+    };
+    let (first, last) = (first.to_ascii_lowercase(), last.to_ascii_lowercase());
+    if segment.len() < first.len() + last.len()
+        || !segment.starts_with(&first)
+        || !segment.ends_with(&last)
+    {
+        return false;
+    }
+    // Each middle piece in order, leftmost first, between the two ends.
+    let mut between = &segment[first.len()..segment.len() - last.len()];
+    for literal in middle {
+        let literal = literal.to_ascii_lowercase();
+        match between.find(&literal) {
+            Some(at) => between = &between[at + literal.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 /// A required argument's value (clap has made sure it is there).
@@ -384,6 +420,31 @@ mod tests {
         ));
         assert!(!matches("/subscriptions/s/providers/X/things/t/regenerate"));
         assert!(!matches("/providers/X/things/t/listKeys"));
+    }
+
+    #[test]
+    fn a_placeholder_may_be_part_of_a_segment() {
+        for (template, segment, fits) in [
+            ("{name}:regenerate", "primary:Regenerate", true),
+            ("{name}:regenerate", "primary:list", false),
+            ("{name}:regenerate", ":regenerate", true),
+            ("v{major}.{minor}", "V1.2", true),
+            ("v{major}.{minor}", "v12", false),
+            ("v{major}.{minor}", "x1.2", false),
+            ("{a}-{b}-{c}", "x-y-z", true),
+            ("{a}-{b}-{c}", "x-yz", false),
+            ("ab{x}ba", "aba", false),
+            ("ab{x}ba", "abba", true),
+            ("keys", "KEYS", true),
+            ("keys", "key", false),
+            ("{name}", "anything", true),
+        ] {
+            assert_eq!(
+                segment_matches(template, segment),
+                fits,
+                "{template} against {segment}"
+            );
+        }
     }
 
     fn matches(args: &[&str]) -> ArgMatches {
