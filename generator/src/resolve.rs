@@ -232,6 +232,12 @@ impl<'a> Resolver<'a> {
         prop: &PropertySpec,
         at: &FieldPath,
     ) {
+        let items = matches!(prop.items, Some(TypeSpec::Inline(_)));
+        let values = matches!(prop.additional_properties, Some(TypeSpec::Inline(_)));
+        if !items && !values && !is_inline_schema(prop) {
+            // Named only when it defines something: case conversion is not cheap.
+            return;
+        }
         let name = inline_name(owner, wire, suffix);
         if let Some(TypeSpec::Inline(item)) = &prop.items {
             self.add_inline(home, &name, "", "Item", item, &at.key("items"));
@@ -463,15 +469,22 @@ impl<'a> Resolver<'a> {
     ) -> PropType<'r> {
         self.type_of(
             owner.home,
-            &format!("{}{}", camel(&owner.name), camel(wire)),
+            &|| format!("{}{}", camel(&owner.name), camel(wire)),
             prop,
         )
     }
 
-    /// The type of `prop`, whose inline schema (if it is one) is named `name`.
-    fn type_of<'r>(&'r self, home: Home<'a>, name: &str, prop: &'r PropertySpec) -> PropType<'r> {
+    /// The type of `prop`, whose inline schema (if it is one) is named `name()`. The name is
+    /// made only for an inline schema: most properties are scalars or references, and case
+    /// conversion is the costliest part of resolving one.
+    fn type_of<'r>(
+        &'r self,
+        home: Home<'a>,
+        name: &dyn Fn() -> String,
+        prop: &'r PropertySpec,
+    ) -> PropType<'r> {
         if is_inline_schema(prop) {
-            return match self.by_name.get(&(home, name.to_owned())) {
+            return match self.by_name.get(&(home, name())) {
                 Some(&i) => PropType::Schema(&self.entries[i]),
                 None => PropType::Unresolved(prop.kind.as_str()),
             };
@@ -479,7 +492,7 @@ impl<'a> Resolver<'a> {
         match prop.kind.as_str() {
             "array" => {
                 let item = match &prop.items {
-                    Some(items) => self.element(home, &format!("{name}Item"), items),
+                    Some(items) => self.element(home, &|| format!("{}Item", name()), items),
                     None => PropType::Any,
                 };
                 PropType::Array(Box::new(item))
@@ -487,7 +500,7 @@ impl<'a> Resolver<'a> {
             "object" => match &prop.additional_properties {
                 Some(values) => PropType::Map(Box::new(self.element(
                     home,
-                    &format!("{name}Value"),
+                    &|| format!("{}Value", name()),
                     values,
                 ))),
                 None => PropType::Any,
@@ -503,7 +516,12 @@ impl<'a> Resolver<'a> {
     }
 
     /// The type of array elements or map values.
-    fn element<'r>(&'r self, home: Home<'a>, name: &str, spec: &'r TypeSpec) -> PropType<'r> {
+    fn element<'r>(
+        &'r self,
+        home: Home<'a>,
+        name: &dyn Fn() -> String,
+        spec: &'r TypeSpec,
+    ) -> PropType<'r> {
         match spec {
             TypeSpec::Inline(prop) => self.type_of(home, name, prop),
             TypeSpec::Name(kind) => match kind.as_str() {
@@ -518,10 +536,10 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// The type of an schema's extra properties (`additionalProperties` next to `properties`).
+    /// The type of a schema's extra properties (`additionalProperties` next to `properties`).
     pub fn extra_type<'r>(&'r self, entry: &'r Entry<'a>) -> Option<PropType<'r>> {
         let spec = entry.spec().additional_properties.as_ref()?;
-        Some(self.element(entry.home, &format!("{}Value", camel(&entry.name)), spec))
+        Some(self.element(entry.home, &|| format!("{}Value", camel(&entry.name)), spec))
     }
 }
 
