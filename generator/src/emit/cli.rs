@@ -43,16 +43,17 @@ pub struct CliJob<'a> {
 }
 
 impl CliJob<'_> {
-    /// Emits the file's tokens.
+    /// Emits the file's tokens, its documentation set aside for rendering.
     pub fn emit(&self) -> EmittedFile {
-        match self.service {
+        super::setting_docs_aside(|| match self.service {
             None => mod_rs(self.ir),
             Some(service) => EmittedFile {
                 path: self.path.clone(),
                 sources: service.sources.clone(),
                 tokens: service_rs(self.ir, service),
+                docs: Vec::new(),
             },
-        }
+        })
     }
 }
 
@@ -94,6 +95,7 @@ fn mod_rs(ir: &Crate) -> EmittedFile {
     EmittedFile {
         path: MOD_RS.into(),
         sources,
+        docs: Vec::new(),
         tokens: quote! {
             //! The per-operation commands, generated from the specs: a module per service, a
             //! subcommand per operation. Regenerate with `cargo xtask codegen`.

@@ -109,6 +109,7 @@ pub fn lib_rs(ir: &Crate) -> EmittedFile {
         path: "src/lib.rs".into(),
         sources,
         tokens,
+        docs: Vec::new(),
     }
 }
 
@@ -185,5 +186,6 @@ pub fn examples_main_rs(ir: &Crate) -> EmittedFile {
         path: "tests/examples/main.rs".into(),
         sources,
         tokens,
+        docs: Vec::new(),
     }
 }

@@ -11,6 +11,8 @@ mod models;
 mod resource_ids;
 mod rotation;
 
+use std::cell::RefCell;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -24,6 +26,34 @@ pub struct EmittedFile {
     pub sources: Vec<String>,
     /// Its items.
     pub tokens: TokenStream,
+    /// Documentation set aside while emitting: the tokens hold a placeholder doc line,
+    /// [`DOC_PLACEHOLDER`] and an index into this list, that rendering replaces with the
+    /// block's lines (each `""` or `" text"`, as `#[doc]` values). Empty when every doc
+    /// attribute is in the tokens.
+    pub docs: Vec<Vec<String>>,
+}
+
+/// Starts the value of a placeholder doc attribute; a private-use character, so no
+/// documentation the generator writes starts with it.
+pub const DOC_PLACEHOLDER: char = '\u{E000}';
+
+thread_local! {
+    /// The documentation blocks of the file being emitted on this thread, while
+    /// [`setting_docs_aside`] runs.
+    static DOCS_SET_ASIDE: RefCell<Option<Vec<Vec<String>>>> = const { RefCell::new(None) };
+}
+
+/// Emits a file with its documentation set aside ([`EmittedFile::docs`]). A third of generated
+/// text is documentation, and as doc attributes every line would be escaped into a literal,
+/// parsed back by `syn` and unescaped again by `prettyplease` only to be printed as it was;
+/// a placeholder per block costs one short literal.
+fn setting_docs_aside(emit: impl FnOnce() -> EmittedFile) -> EmittedFile {
+    let outer = DOCS_SET_ASIDE.with(|docs| docs.replace(Some(Vec::new())));
+    let mut file = emit();
+    file.docs = DOCS_SET_ASIDE
+        .with(|docs| docs.replace(outer))
+        .unwrap_or_default();
+    file
 }
 
 /// One file of the plan before its tokens exist. Jobs are `Send` (token streams are not), so
@@ -50,12 +80,17 @@ enum Kind<'a> {
 }
 
 impl FileJob<'_> {
-    /// Emits the file's tokens.
+    /// Emits the file's tokens, its documentation set aside for rendering.
     pub fn emit(&self) -> EmittedFile {
+        setting_docs_aside(|| self.emit_tokens())
+    }
+
+    fn emit_tokens(&self) -> EmittedFile {
         let file = |tokens: TokenStream, sources: &[String]| EmittedFile {
             path: self.path.clone(),
             sources: sources.to_vec(),
             tokens,
+            docs: Vec::new(),
         };
         match self.kind {
             Kind::Lib(ir) => crate_root::lib_rs(ir),
@@ -142,14 +177,33 @@ pub(crate) fn ident(name: &str) -> Ident {
 /// `#[doc = ...]` lines (outer) for a documentation text written by the generator. Spec prose
 /// must go through [`prose`] first.
 pub(crate) fn docs(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
-    quote! { #( #[doc = #lines] )* }
+    match set_aside(doc_lines(text)) {
+        Ok(placeholder) => quote! { #[doc = #placeholder] },
+        Err(lines) => quote! { #( #[doc = #lines] )* },
+    }
 }
 
 /// `#![doc = ...]` lines (inner), for module documentation.
 pub(crate) fn inner_docs(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
-    quote! { #( #![doc = #lines] )* }
+    match set_aside(doc_lines(text)) {
+        Ok(placeholder) => quote! { #![doc = #placeholder] },
+        Err(lines) => quote! { #( #![doc = #lines] )* },
+    }
+}
+
+/// The placeholder for a block of doc lines set aside, or the lines back when nothing is being
+/// set aside (or there are none: a placeholder would print a line).
+fn set_aside(lines: Vec<String>) -> Result<String, Vec<String>> {
+    if lines.is_empty() {
+        return Err(lines);
+    }
+    DOCS_SET_ASIDE.with(|docs| match docs.borrow_mut().as_mut() {
+        Some(docs) => {
+            docs.push(lines);
+            Ok(format!("{DOC_PLACEHOLDER}{}", docs.len() - 1))
+        }
+        None => Err(lines),
+    })
 }
 
 fn doc_lines(text: &str) -> Vec<String> {

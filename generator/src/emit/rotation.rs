@@ -488,6 +488,7 @@ pub fn rotation_rs(ir: &Crate) -> EmittedFile {
         path: "src/rotation.rs".into(),
         sources,
         tokens,
+        docs: Vec::new(),
     }
 }
 
