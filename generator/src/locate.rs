@@ -380,7 +380,7 @@ pub fn duplicate_keys(text: &str, limit: usize) -> Result<Vec<Duplicate>, Syntax
     while duplicates.len() < limit {
         let hit = RefCell::new(None);
         let scan = Scan {
-            path: FieldPath::root(),
+            path: At::Root,
             reported: &reported,
             hit: &hit,
         };
@@ -407,9 +407,28 @@ type Hit = RefCell<Option<(FieldPath, String, usize)>>;
 
 /// Walks the whole document; fails at the first repeated key not yet reported.
 struct Scan<'a> {
-    path: FieldPath,
+    path: At<'a>,
     reported: &'a [(FieldPath, String, usize)],
     hit: &'a Hit,
+}
+
+/// Where the scan is, as borrowed steps back to the root: a [`FieldPath`] (a vector of owned
+/// segments) is built only for a repeated key, not for every value of every file.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Root,
+    Key(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+}
+
+impl At<'_> {
+    fn to_path(self) -> FieldPath {
+        match self {
+            At::Root => FieldPath::root(),
+            At::Key(parent, key) => parent.to_path().key(key),
+            At::Index(parent, index) => parent.to_path().index(index),
+        }
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for Scan<'_> {
@@ -465,18 +484,17 @@ impl<'de> Visitor<'de> for Scan<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut seen: Vec<String> = Vec::new();
         while let Some(key) = map.next_key_seed(DuplicateKey {
-            path: &self.path,
+            path: self.path,
             seen: &seen,
             reported: self.reported,
             hit: self.hit,
         })? {
-            let child = self.path.key(key.clone());
-            seen.push(key);
             map.next_value_seed(Scan {
-                path: child,
+                path: At::Key(&self.path, &key),
                 reported: self.reported,
                 hit: self.hit,
             })?;
+            seen.push(key);
         }
         Ok(())
     }
@@ -485,7 +503,7 @@ impl<'de> Visitor<'de> for Scan<'_> {
         let mut index = 0;
         while seq
             .next_element_seed(Scan {
-                path: self.path.index(index),
+                path: At::Index(&self.path, index),
                 reported: self.reported,
                 hit: self.hit,
             })?
@@ -500,7 +518,7 @@ impl<'de> Visitor<'de> for Scan<'_> {
 /// Reads a key; fails when the key was seen before in the same mapping and that occurrence is
 /// not reported yet.
 struct DuplicateKey<'a> {
-    path: &'a FieldPath,
+    path: At<'a>,
     seen: &'a [String],
     reported: &'a [(FieldPath, String, usize)],
     hit: &'a Hit,
@@ -512,13 +530,16 @@ impl<'de> DeserializeSeed<'de> for DuplicateKey<'_> {
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
         deserializer.deserialize_any(KeyWith(move |key: &str| {
             let occurrence = self.seen.iter().filter(|k| *k == key).count();
-            let new = occurrence > 0
-                && !self
-                    .reported
-                    .iter()
-                    .any(|(p, k, n)| p == self.path && k == key && *n == occurrence);
+            if occurrence == 0 {
+                return false;
+            }
+            let path = self.path.to_path();
+            let new = !self
+                .reported
+                .iter()
+                .any(|(p, k, n)| *p == path && k == key && *n == occurrence);
             if new {
-                *self.hit.borrow_mut() = Some((self.path.clone(), key.to_string(), occurrence));
+                *self.hit.borrow_mut() = Some((path, key.to_string(), occurrence));
             }
             new
         }))
