@@ -13,6 +13,7 @@ use crate::load::{
     SpecSet,
 };
 use crate::names::{camel, snake};
+use crate::parallel;
 use crate::patterns;
 use crate::resolve::{Home, PropType, Resolver};
 use crate::xml_example;
@@ -415,23 +416,42 @@ pub struct ExampleResponse {
 /// Builds the IR. Call only after [`crate::validate::validate`] accepted the set.
 pub fn build(set: &SpecSet) -> Crate {
     let resolver = Resolver::new(set);
-    let mut common_errors: Vec<(String, Format)> = Vec::new();
     let endpoints = set.common.as_ref().and_then(build_endpoints);
     let sets: &[EndpointSet] = endpoints.as_ref().map_or(&[], |e| &e.sets);
-    let mut services: Vec<Service> = set
-        .services
-        .iter()
-        .map(|service| build_service(&resolver, service, sets, &mut common_errors))
-        .collect();
+    // Services are built on every core; the error schemas of common they use are merged in
+    // service order, each once, as one pass over them would list them.
+    let mut common_errors: Vec<(String, Format)> = Vec::new();
+    let mut services: Vec<Service> = Vec::with_capacity(set.services.len());
+    let built = parallel::map(&set.services, |service| {
+        build_service(&resolver, service, sets)
+    });
+    for (service, errors) in built {
+        for (name, format) in errors {
+            if !common_errors.iter().any(|(n, _)| *n == name) {
+                common_errors.push((name, format));
+            }
+        }
+        services.push(service);
+    }
     let mut common = set
         .common
         .as_ref()
         .map(|common| build_common(&resolver, common, &common_errors));
     mark_checked(common.as_mut(), &mut services);
     // IDs read the built operations; rotation reads the IDs and the models, common's included.
-    for (service, loaded) in services.iter_mut().zip(&set.services) {
-        service.resource_ids = resource_ids::build(loaded, service);
-        service.rotations = rotation::build(loaded, service, common.as_ref());
+    let pairs: Vec<(&Service, &LoadedService)> = services.iter().zip(&set.services).collect();
+    let ids = parallel::map(&pairs, |(service, loaded)| {
+        resource_ids::build(loaded, service)
+    });
+    for (service, ids) in services.iter_mut().zip(ids) {
+        service.resource_ids = ids;
+    }
+    let pairs: Vec<(&Service, &LoadedService)> = services.iter().zip(&set.services).collect();
+    let rotations = parallel::map(&pairs, |(service, loaded)| {
+        rotation::build(loaded, service, common.as_ref())
+    });
+    for (service, rotations) in services.iter_mut().zip(rotations) {
+        service.rotations = rotations;
     }
     Crate {
         common,
@@ -495,8 +515,7 @@ fn build_service(
     resolver: &Resolver,
     service: &LoadedService,
     endpoint_sets: &[EndpointSet],
-    common_errors: &mut Vec<(String, Format)>,
-) -> Service {
+) -> (Service, Vec<(String, Format)>) {
     let folder = service.folder.as_str();
     let mut operations: Vec<Operation> = service
         .operations
@@ -506,6 +525,7 @@ fn build_service(
     let param_specs = share_param_specs(&mut operations);
     // An error schema gets its contract constant in the module that defines it, once.
     let mut local_errors: Vec<(String, Format)> = Vec::new();
+    let mut common_errors: Vec<(String, Format)> = Vec::new();
     for loaded in &service.operations {
         let home = Home::Operation(folder, loaded.path.as_str());
         let Some(entry) = loaded
@@ -519,7 +539,7 @@ fn build_service(
         };
         let format = error_format(&loaded.spec);
         let errors = match entry.home {
-            Home::Common => &mut *common_errors,
+            Home::Common => &mut common_errors,
             _ => &mut local_errors,
         };
         if !errors.iter().any(|(n, _)| *n == entry.name) {
@@ -530,7 +550,7 @@ fn build_service(
     let manifest = &service.manifest.spec;
     let mut sources = vec![service.manifest.path.clone()];
     sources.extend(service.operations.iter().map(|op| op.path.clone()));
-    Service {
+    let service = Service {
         folder: folder.to_string(),
         module: snake(folder),
         client: format!("{}Client", camel(folder)),
@@ -548,7 +568,8 @@ fn build_service(
         param_specs,
         resource_ids: Vec::new(),
         rotations: Vec::new(),
-    }
+    };
+    (service, common_errors)
 }
 
 /// One `ParamSpec` static per wire name and constraints among the caller-supplied parameters
