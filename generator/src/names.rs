@@ -1,6 +1,9 @@
 //! Rust names derived from wire names (heck), shared by the validator (to find collisions) and
 //! the IR (to name things). Spec authors never write Rust names.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords that a raw identifier (`r#type`) can stand in for.
@@ -18,6 +21,10 @@ const RESERVED: &[&str] = &["crate", "self", "super", "Self", "_"];
 /// A snake_case identifier for a field, parameter, module or method, made valid: keywords become
 /// raw identifiers (`r#type`), and a leading digit gets an `n` prefix (`1stKey` -> `n1st_key`).
 pub fn snake(wire: &str) -> String {
+    remembered(Case::Snake, wire, snake_uncached)
+}
+
+fn snake_uncached(wire: &str) -> String {
     let mut name = wire.to_snake_case();
     if name.is_empty() {
         name = "value".to_string();
@@ -30,6 +37,10 @@ pub fn snake(wire: &str) -> String {
 
 /// An UpperCamelCase identifier for a type or variant.
 pub fn camel(wire: &str) -> String {
+    remembered(Case::Camel, wire, camel_uncached)
+}
+
+fn camel_uncached(wire: &str) -> String {
     let mut name = wire.to_upper_camel_case();
     if name.is_empty() {
         name = "Value".to_string();
@@ -47,6 +58,31 @@ pub fn shouty(wire: &str) -> String {
         name.insert(0, 'N');
     }
     name
+}
+
+#[derive(Clone, Copy)]
+enum Case {
+    Snake,
+    Camel,
+}
+
+thread_local! {
+    /// Names already derived on this thread, by case. Validation, the IR and every emitter
+    /// derive the same few names again and again, and heck's Unicode-aware conversion costs
+    /// thousands of instructions a call (3 % of a whole generation before this).
+    static REMEMBERED: RefCell<[HashMap<String, String>; 2]> = RefCell::default();
+}
+
+fn remembered(case: Case, wire: &str, derive: fn(&str) -> String) -> String {
+    REMEMBERED.with(|maps| {
+        let map = &mut maps.borrow_mut()[case as usize];
+        if let Some(name) = map.get(wire) {
+            return name.clone();
+        }
+        let name = derive(wire);
+        map.insert(wire.to_owned(), name.clone());
+        name
+    })
 }
 
 fn escape(name: String) -> String {
