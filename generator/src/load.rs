@@ -815,6 +815,13 @@ fn parse_file<T: for<'de> Deserialize<'de>>(
         ));
         return None;
     }
+    if let Some(spec) = parse_sound(text) {
+        return Some(Loaded {
+            path: path.to_string(),
+            text: text.to_string(),
+            spec,
+        });
+    }
     let duplicates = match locate::duplicate_keys(text, MAX_DUPLICATES) {
         Ok(duplicates) => duplicates,
         Err(syntax) => {
@@ -854,6 +861,63 @@ fn parse_file<T: for<'de> Deserialize<'de>>(
             None
         }
     }
+}
+
+/// The typed spec of a sound file (valid YAML, no key repeated, every type right) in one YAML
+/// parse, or `None` for any other file, which [`parse_file`] then parses the long way for
+/// located diagnostics: the duplicate-key scan and the typed parse are each a full parse.
+///
+/// The one parse reads a `serde_yaml::Value`, which refuses a key repeated as written, and the
+/// types from it. Where a `Value` reads differently from the text, the file goes the long way,
+/// so this accepts exactly the files the long way accepts without a diagnostic, and reads them
+/// the same (a unit test over every spec and a property test hold it to that):
+/// - a key that is not a string: `200:` beside `'200':` is one key to the scan, two to `Value`;
+/// - a null: a `Value` null reads as an empty list, map or struct, the text's does not;
+/// - an integer written in hex, octal or binary, or `-0`: for a float field the text is read as
+///   a float (`0x1F` is refused, `-0` is -0.0), a `Value` as the integer;
+/// - a tag (`!!int '7'`): a `Value` applies it, the text's typed read refuses a quoted number.
+fn parse_sound<T: for<'de> Deserialize<'de>>(text: &str) -> Option<T> {
+    fn plain(value: &serde_yaml::Value) -> bool {
+        match value {
+            serde_yaml::Value::Mapping(mapping) => mapping
+                .iter()
+                .all(|(key, value)| key.is_string() && plain(value)),
+            serde_yaml::Value::Sequence(items) => items.iter().all(plain),
+            serde_yaml::Value::Tagged(tagged) => plain(&tagged.value),
+            serde_yaml::Value::Null => false,
+            _ => true,
+        }
+    }
+    if may_read_differently(text) {
+        return None;
+    }
+    let value: serde_yaml::Value = serde_yaml::from_str(text).ok()?;
+    if !plain(&value) {
+        return None;
+    }
+    T::deserialize(value).ok()
+}
+
+/// Whether `text` may hold a tag (`!` not inside a word) or a plain scalar that YAML reads as
+/// an integer in hex, octal or binary (`0x1F`, `+0o17`, `-0b1`: `0x`, `0o` or `0b` not inside
+/// a word) or as `-0` (alone). Errs towards yes (a quoted `"0x1"` counts); a yes only costs the
+/// long way.
+fn may_read_differently(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'.';
+    (0..bytes.len()).any(|i| {
+        if i > 0 && word(bytes[i - 1]) {
+            return false;
+        }
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'!', _, _) => true,
+            (b'0', Some(b'x' | b'o' | b'b'), _) => true,
+            (b'-', Some(b'0'), after) => {
+                after.is_none_or(|&next| !word(next) && next != b'-' && next != b':')
+            }
+            _ => false,
+        }
+    })
 }
 
 /// Parses one YAML document, turning serde_yaml's error into a located diagnostic.
@@ -1169,5 +1233,180 @@ mod tests {
         assert!(text.contains("has no `service.yaml`"), "{text}");
         let diags = one("common.yaml", "# nothing\n");
         assert!(diags.to_string().contains("the file is empty"), "{diags}");
+    }
+
+    /// What the long way makes of a file: its typed spec when it has no diagnostic.
+    fn long_way<T: for<'de> Deserialize<'de>>(text: &str) -> Option<T> {
+        let clean = locate::duplicate_keys(text, MAX_DUPLICATES).is_ok_and(|d| d.is_empty());
+        clean.then(|| serde_yaml::from_str(text).ok()).flatten()
+    }
+
+    /// One parse gives what the long way gives, or leaves the file to it.
+    fn agrees<T: for<'de> Deserialize<'de> + std::fmt::Debug>(text: &str) -> bool {
+        match parse_sound::<T>(text) {
+            Some(fast) => {
+                long_way::<T>(text).is_some_and(|slow| format!("{fast:?}") == format!("{slow:?}"))
+            }
+            None => true,
+        }
+    }
+
+    fn spec_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in fs::read_dir(dir).expect("readable folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                spec_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "yaml") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn every_spec_parses_once_to_what_the_long_way_gives() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        spec_files(&root.join("../specs"), &mut files);
+        spec_files(&root.join("tests/valid"), &mut files);
+        assert!(!files.is_empty());
+        for path in files {
+            let text = fs::read_to_string(&path).expect("readable spec");
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let (fast, slow) = match name {
+                "common.yaml" => (
+                    parse_sound::<CommonFile>(&text).map(|s| format!("{s:?}")),
+                    long_way::<CommonFile>(&text).map(|s| format!("{s:?}")),
+                ),
+                "service.yaml" => (
+                    parse_sound::<ServiceFile>(&text).map(|s| format!("{s:?}")),
+                    long_way::<ServiceFile>(&text).map(|s| format!("{s:?}")),
+                ),
+                _ => (
+                    parse_sound::<OperationFile>(&text).map(|s| format!("{s:?}")),
+                    long_way::<OperationFile>(&text).map(|s| format!("{s:?}")),
+                ),
+            };
+            // Every real spec is sound, so each must take the one-parse way, and agree.
+            assert!(fast.is_some(), "{} went the long way", path.display());
+            assert_eq!(fast, slow, "{}", path.display());
+        }
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[expect(dead_code, reason = "compared through Debug only")]
+    struct Probe {
+        #[serde(default)]
+        text: Option<String>,
+        #[serde(default)]
+        number: Option<f64>,
+        #[serde(default)]
+        count: Option<u32>,
+        #[serde(default)]
+        map: IndexMap<String, String>,
+        #[serde(default)]
+        any: Option<serde_yaml::Value>,
+        #[serde(default)]
+        items: Option<TypeSpec>,
+        #[serde(default)]
+        list: Vec<String>,
+        #[serde(default)]
+        flag: bool,
+        #[serde(default)]
+        nested: Option<Nested>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[expect(dead_code, reason = "compared through Debug only")]
+    struct Nested {
+        map: IndexMap<String, Vec<String>>,
+        #[serde(default)]
+        text: String,
+    }
+
+    #[test]
+    fn scalars_tags_and_keys_read_once_as_the_long_way_reads_them() {
+        for text in [
+            "text: 123",
+            "text: true",
+            "text: ~",
+            "text: 0x1F",
+            "text: .inf",
+            "text: !!str 5",
+            "text: yes",
+            "number: 1e3",
+            "number: 1",
+            "number: '1'",
+            "count: 0o17",
+            "count: 1.0",
+            "count: -1",
+            "map: {200: a, '200': b}",
+            "map: {200: a}",
+            "map: {true: a}",
+            "map: {a: 1, b: x}",
+            "map: {a: x, a: y}",
+            "map: {a: x, 'a': y}",
+            "map: {? [a]: x}",
+            "any: {a: 1, a: 2}",
+            "any: {1: x, '1': y}",
+            "any: [{a: 1}, {b: !custom x}]",
+            "base: &b {a: x}\nmap: *b",
+            "map: &b {a: x}\nany: *b",
+            "map: {<<: {a: x}}",
+            "items: string",
+            "items: {type: string, docs: d}",
+            "items: 5",
+            "text: a\n---\ntext: b",
+            "text: [a",
+            "",
+        ] {
+            assert!(agrees::<Probe>(text), "{text:?}");
+        }
+        // Keys that differ only as written are one key to the long way: never read once.
+        assert!(parse_sound::<Probe>("map: {200: a, '200': b}").is_none());
+        assert!(parse_sound::<Probe>("map: {a: x, 'a': y}").is_none());
+        assert!(parse_sound::<Probe>("text: abc").is_some());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(512)
+        ))]
+
+        /// Small documents from an alphabet of the awkward parts: whatever one parse accepts,
+        /// the long way accepts with no diagnostic and reads the same.
+        #[test]
+        fn one_parse_never_accepts_what_the_long_way_refuses(
+            entries in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "text", "number", "count", "map", "any", "items", "list", "flag",
+                        "nested", "'text'", "other",
+                    ]),
+                    proptest::sample::select(vec![
+                        "a", "1", "'1'", "1.5", "true", "~", "", "null", "0x1F", "!!str 2",
+                        "!!int 3", "!custom x", "!custom {a: x}", "[a, 1]", "[a, ~]", "[]",
+                        "{}", "{a: x}", "{a: x, a: y}", "{1: x, '1': y}", "{200: x}",
+                        "{'a': x, a: y}", "{a: ~}", "{a: [x]}", "{a: []}", "{map: {a: [x]}}",
+                        "{map: {a: ~}}", "{map: ~}", "{map: {}, text: ~}", "{type: string}",
+                        "{type: string, type: x}", "string", "&n {b: y}", "*n", "&s x", "*s",
+                        "{<<: {a: x}}", "'yes'", "no", "-1", ".nan", "+5", "1_000", ".5", "5.",
+                        "1e3", "-0", "0o17", "0b11", ".inf", "-.inf", ".NaN", "012", "1:2",
+                        "1e400", "18446744073709551616", "-9223372036854775809", "0.1e-2",
+                        "+.5", "'0x1F'", "\"1\"", "!!float 1", "!!int '7'", "1.0e+3", "!",
+                        "!!null ''", "!!bool 'true'", "!!str", "|\n  x\n", ">-\n  0x1\n",
+                        "'-0'", "-0.0", "-0e1", "0X1F", "'a: b'", "\"\\u0041\"", "{? a : b}",
+                    ]),
+                ),
+                0..5,
+            )
+        ) {
+            let text: String = entries.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
+            proptest::prop_assert!(agrees::<Probe>(&text), "{}", text);
+        }
     }
 }
