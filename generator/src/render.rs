@@ -1,6 +1,7 @@
 //! Stage 5, render: tokens to source text. `syn` checks the tokens form a file, `prettyplease`
-//! lays it out (turning doc attributes into `///` comments), blank lines go between items, and a
-//! header marks the file as generated. The layout depends only on prettyplease's version, pinned
+//! lays it out (turning doc attributes into `///` comments), the documentation emit set aside
+//! goes in where its placeholders are, blank lines go between items, and a header marks the
+//! file as generated. The layout depends only on prettyplease's version, pinned
 //! in Cargo.lock, so output is byte-for-byte stable on any machine. Generated modules are declared
 //! `#[rustfmt::skip]`, so `cargo fmt` leaves this layout alone; the crate roots it does format are
 //! kept to what both agree on.
