@@ -48,27 +48,29 @@ fn splice_docs<'s>(source: &'s str, docs: &[Vec<String>]) -> Result<Cow<'s, str>
     let extra: usize = docs.iter().flatten().map(|line| line.len() + 8).sum();
     let mut out = String::with_capacity(source.len() + extra);
     let mut placed = vec![false; docs.len()];
-    for line in source.lines() {
-        let code = line.trim_start();
-        let indent = &line[..line.len() - code.len()];
-        let block = ["///", "//!"].into_iter().find_map(|style| {
-            let index = code.strip_prefix(style)?.strip_prefix(DOC_PLACEHOLDER)?;
-            Some((style, index.parse::<usize>().ok()?))
-        });
-        let Some((style, index)) = block else {
-            out.push_str(line);
-            out.push('\n');
+    // `source[..copied]` is in `out`; only the placeholders' lines are looked at.
+    let mut copied = 0;
+    for (at, _) in source.match_indices(DOC_PLACEHOLDER) {
+        let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[at..].find('\n').map_or(source.len(), |i| at + i);
+        let head = &source[line_start..at];
+        let style = head.trim_start();
+        let indent = &head[..head.len() - style.len()];
+        let index = &source[at + DOC_PLACEHOLDER.len_utf8()..line_end];
+        let (true, Ok(index)) = (style == "///" || style == "//!", index.parse::<usize>()) else {
             continue;
         };
         match (docs.get(index), placed.get_mut(index)) {
             (Some(lines), Some(seen)) if !*seen => {
                 *seen = true;
+                out.push_str(&source[copied..line_start]);
                 for doc in lines {
                     out.push_str(indent);
                     out.push_str(style);
                     out.push_str(doc);
                     out.push('\n');
                 }
+                copied = (line_end + 1).min(source.len());
             }
             _ => {
                 return Err(format!(
@@ -77,6 +79,7 @@ fn splice_docs<'s>(source: &'s str, docs: &[Vec<String>]) -> Result<Cow<'s, str>
             }
         }
     }
+    out.push_str(&source[copied..]);
     match placed.iter().position(|seen| !seen) {
         Some(index) => Err(format!(
             "documentation block {index} was not placed (a doc attribute inside a macro?)"
@@ -89,23 +92,43 @@ fn splice_docs<'s>(source: &'s str, docs: &[Vec<String>]) -> Result<Cow<'s, str>
 /// after the imports, and between items (rustfmt keeps blank lines but never adds them).
 fn space_items(source: &str) -> String {
     let mut out = String::with_capacity(source.len() + source.len() / 16);
-    let mut prev: Option<&str> = None;
-    for line in source.lines() {
+    let mut prev: Option<Line<'_>> = None;
+    for raw in source.lines() {
+        let line = Line::new(raw);
         if let Some(prev) = prev
             && needs_blank(prev, line)
         {
             out.push('\n');
         }
-        out.push_str(line);
+        out.push_str(raw);
         out.push('\n');
         prev = Some(line);
     }
     out
 }
 
-fn needs_blank(prev: &str, line: &str) -> bool {
-    let indent = |l: &str| l.len() - l.trim_start().len();
-    let (p, l) = (prev.trim(), line.trim());
+/// A line with what the spacing rules look at, worked out once.
+#[derive(Clone, Copy)]
+struct Line<'a> {
+    raw: &'a str,
+    indent: usize,
+    /// Without leading and trailing whitespace.
+    code: &'a str,
+}
+
+impl<'a> Line<'a> {
+    fn new(raw: &'a str) -> Self {
+        let start = raw.trim_start();
+        Line {
+            raw,
+            indent: raw.len() - start.len(),
+            code: start.trim_end(),
+        }
+    }
+}
+
+fn needs_blank(prev: Line<'_>, line: Line<'_>) -> bool {
+    let (p, l) = (prev.code, line.code);
     if l.is_empty() || p.is_empty() {
         return false;
     }
@@ -125,16 +148,17 @@ fn needs_blank(prev: &str, line: &str) -> bool {
     if p.starts_with("#![") {
         return !l.starts_with("#![");
     }
-    if p.starts_with("use ") || (p.ends_with(';') && indent(prev) == 0 && prev.starts_with('}')) {
-        return !l.starts_with("use ") && indent(line) == 0;
+    if p.starts_with("use ") || (p.ends_with(';') && prev.indent == 0 && prev.raw.starts_with('}'))
+    {
+        return !l.starts_with("use ") && line.indent == 0;
     }
-    if (p == "}" || p == "};") && indent(prev) == indent(line) {
+    if (p == "}" || p == "};") && prev.indent == line.indent {
         return !l.starts_with('}') && !l.starts_with(')');
     }
     // One-line statics of a method stay together as one group.
     let grouped = p.starts_with("static ") && l.starts_with("static ");
     p.ends_with(';')
-        && indent(prev) == indent(line)
+        && prev.indent == line.indent
         && starts_item
         && !grouped
         && !l.starts_with("use ")
