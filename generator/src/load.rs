@@ -906,7 +906,8 @@ fn may_read_differently(text: &str) -> bool {
     let bytes = text.as_bytes();
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'.';
     (0..bytes.len()).any(|i| {
-        if i > 0 && word(bytes[i - 1]) {
+        // The byte first: almost none is one of the three.
+        if !matches!(bytes[i], b'!' | b'0' | b'-') || (i > 0 && word(bytes[i - 1])) {
             return false;
         }
         match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
