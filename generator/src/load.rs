@@ -798,6 +798,7 @@ fn assemble(
 /// Parses one file: the YAML syntax, keys repeated in a mapping (which serde would silently
 /// collapse), then the serde types. Every problem becomes a located diagnostic. The file is
 /// returned when its types parsed, even if it repeats a key (that is reported as an error).
+/// A sound file, the usual case, is read in one YAML parse instead ([`parse_sound`]).
 fn parse_file<T: for<'de> Deserialize<'de>>(
     path: &str,
     text: &str,
@@ -883,8 +884,7 @@ fn parse_sound<T: for<'de> Deserialize<'de>>(text: &str) -> Option<T> {
                 .iter()
                 .all(|(key, value)| key.is_string() && plain(value)),
             serde_yaml::Value::Sequence(items) => items.iter().all(plain),
-            serde_yaml::Value::Tagged(tagged) => plain(&tagged.value),
-            serde_yaml::Value::Null => false,
+            serde_yaml::Value::Null | serde_yaml::Value::Tagged(_) => false,
             _ => true,
         }
     }
