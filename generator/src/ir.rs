@@ -427,9 +427,7 @@ pub fn build(set: &SpecSet) -> Crate {
     });
     for (service, errors) in built {
         for (name, format) in errors {
-            if !common_errors.iter().any(|(n, _)| *n == name) {
-                common_errors.push((name, format));
-            }
+            add_once(&mut common_errors, name, format);
         }
         services.push(service);
     }
@@ -542,9 +540,7 @@ fn build_service(
             Home::Common => &mut common_errors,
             _ => &mut local_errors,
         };
-        if !errors.iter().any(|(n, _)| *n == entry.name) {
-            errors.push((entry.name.clone(), format));
-        }
+        add_once(errors, entry.name.clone(), format);
     }
     let models = build_models(resolver, resolver.homes_of(folder), &local_errors);
     let manifest = &service.manifest.spec;
@@ -570,6 +566,13 @@ fn build_service(
         rotations: Vec::new(),
     };
     (service, common_errors)
+}
+
+/// Adds an error schema to a list of them, unless it is there already (with its first format).
+fn add_once(errors: &mut Vec<(String, Format)>, name: String, format: Format) {
+    if !errors.iter().any(|(n, _)| *n == name) {
+        errors.push((name, format));
+    }
 }
 
 /// One `ParamSpec` static per wire name and constraints among the caller-supplied parameters
