@@ -1272,23 +1272,16 @@ mod tests {
         assert!(!files.is_empty());
         for path in files {
             let text = fs::read_to_string(&path).expect("readable spec");
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default();
-            let (fast, slow) = match name {
-                "common.yaml" => (
-                    parse_sound::<CommonFile>(&text).map(|s| format!("{s:?}")),
-                    long_way::<CommonFile>(&text).map(|s| format!("{s:?}")),
-                ),
-                "service.yaml" => (
-                    parse_sound::<ServiceFile>(&text).map(|s| format!("{s:?}")),
-                    long_way::<ServiceFile>(&text).map(|s| format!("{s:?}")),
-                ),
-                _ => (
-                    parse_sound::<OperationFile>(&text).map(|s| format!("{s:?}")),
-                    long_way::<OperationFile>(&text).map(|s| format!("{s:?}")),
-                ),
+            fn both<T: for<'de> Deserialize<'de> + std::fmt::Debug>(
+                text: &str,
+            ) -> (Option<String>, Option<String>) {
+                let shown = |spec: T| format!("{spec:?}");
+                (parse_sound(text).map(shown), long_way(text).map(shown))
+            }
+            let (fast, slow) = match file_name(&path).as_str() {
+                "common.yaml" => both::<CommonFile>(&text),
+                "service.yaml" => both::<ServiceFile>(&text),
+                _ => both::<OperationFile>(&text),
             };
             // Every real spec is sound, so each must take the one-parse way, and agree.
             assert!(fast.is_some(), "{} went the long way", path.display());
