@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -580,7 +580,8 @@ pub fn load(root: &Path) -> Result<SpecSet, Diagnostics> {
 /// the files that failed in [`SpecSet::unloaded`].
 pub fn load_partial(root: &Path) -> (SpecSet, Diagnostics) {
     let mut diags = Diagnostics::default();
-    let mut files: Vec<(String, Result<String, String>)> = Vec::new();
+    // (relative path, full path) of every file, read below on every core.
+    let mut found: Vec<(String, PathBuf)> = Vec::new();
     let mut folders: Vec<String> = Vec::new();
     for entry in sorted_entries(root, root, &mut diags) {
         let name = file_name(&entry);
@@ -602,12 +603,14 @@ pub fn load_partial(root: &Path) -> (SpecSet, Diagnostics) {
                     }
                     continue;
                 }
-                files.push((rel, read(&inner)));
+                found.push((rel, inner));
             }
         } else {
-            files.push((relative(root, &entry), read(&entry)));
+            found.push((relative(root, &entry), entry));
         }
     }
+    let texts = crate::parallel::map(&found, |(_, path)| read(path));
+    let files = found.into_iter().map(|(rel, _)| rel).zip(texts).collect();
     let (set, more) = assemble(files, &folders);
     diags.extend(more);
     (set, diags)
@@ -643,6 +646,77 @@ fn read(path: &Path) -> Result<String, String> {
         })
 }
 
+/// One parsed spec file and what parsing found.
+type ParsedFile<T> = (Option<Loaded<T>>, Diagnostics);
+
+/// Every spec file parsed, by path, as what its place in the layout makes it.
+#[derive(Default)]
+struct ParsedFiles {
+    common: BTreeMap<String, ParsedFile<CommonFile>>,
+    manifests: BTreeMap<String, ParsedFile<ServiceFile>>,
+    operations: BTreeMap<String, ParsedFile<OperationFile>>,
+}
+
+/// Parses every readable spec file on every core: files are independent, and [`assemble`]
+/// still reports their diagnostics in file order. Which kind a file is follows from its path,
+/// as in [`assemble`]; a file in no spec place is left to it.
+fn parse_all(files: &[(String, Result<String, String>)]) -> ParsedFiles {
+    // Boxed: the kinds differ in size by hundreds of bytes.
+    enum Kind {
+        Common(Box<ParsedFile<CommonFile>>),
+        Manifest(Box<ParsedFile<ServiceFile>>),
+        Operation(Box<ParsedFile<OperationFile>>),
+    }
+    let specs: Vec<(&String, &String)> = files
+        .iter()
+        .filter_map(|(path, text)| Some((path, text.as_ref().ok()?)))
+        .filter(
+            |(path, _)| match path.split('/').collect::<Vec<_>>().as_slice() {
+                [name] => *name == COMMON_FILE,
+                [_, name] => !name.starts_with('.') && name.ends_with(".yaml"),
+                _ => false,
+            },
+        )
+        .collect();
+    let parsed = crate::parallel::map(&specs, |(path, text)| {
+        let mut found = Diagnostics::default();
+        match path.split_once('/') {
+            None => Kind::Common(Box::new((parse_file(path, text, &mut found), found))),
+            Some((_, SERVICE_FILE)) => {
+                Kind::Manifest(Box::new((parse_file(path, text, &mut found), found)))
+            }
+            Some(_) => Kind::Operation(Box::new((parse_file(path, text, &mut found), found))),
+        }
+    });
+    let mut all = ParsedFiles::default();
+    for ((path, _), kind) in specs.into_iter().zip(parsed) {
+        let path = path.clone();
+        match kind {
+            Kind::Common(file) => {
+                all.common.insert(path, *file);
+            }
+            Kind::Manifest(file) => {
+                all.manifests.insert(path, *file);
+            }
+            Kind::Operation(file) => {
+                all.operations.insert(path, *file);
+            }
+        }
+    }
+    all
+}
+
+/// The parsed content of `path` in `files`, its diagnostics moved to `diags`.
+fn take<T>(
+    files: &mut BTreeMap<String, ParsedFile<T>>,
+    path: &str,
+    diags: &mut Diagnostics,
+) -> Option<Loaded<T>> {
+    let (loaded, found) = files.remove(path)?;
+    diags.extend(found);
+    loaded
+}
+
 /// Sorts files into the layout: `common.yaml`, service folders with their manifest and
 /// operations; everything else is reported.
 fn assemble(
@@ -650,30 +724,28 @@ fn assemble(
     folders: &[String],
 ) -> (SpecSet, Diagnostics) {
     files.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut parsed = parse_all(&files);
     let mut diags = Diagnostics::default();
     let mut unloaded = Vec::new();
     let mut common = None;
-    let mut by_folder: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
+    let mut by_folder: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut manifests: BTreeMap<&str, Option<Loaded<ServiceFile>>> = BTreeMap::new();
     for folder in folders {
         by_folder.entry(folder.as_str()).or_default();
     }
     for (path, text) in &files {
-        let text = match text {
-            Ok(text) => text,
-            Err(message) => {
-                let unreadable = message.starts_with("cannot read");
-                let diag = Diagnostic::new(path.clone(), "", message.clone(), None);
-                diags.push(if unreadable { diag.io() } else { diag });
-                unloaded.push(path.clone());
-                continue;
-            }
-        };
+        if let Err(message) = text {
+            let unreadable = message.starts_with("cannot read");
+            let diag = Diagnostic::new(path.clone(), "", message.clone(), None);
+            diags.push(if unreadable { diag.io() } else { diag });
+            unloaded.push(path.clone());
+            continue;
+        }
         let parts: Vec<&str> = path.split('/').collect();
         match parts.as_slice() {
             [name] => {
                 if *name == COMMON_FILE {
-                    common = parse_file::<CommonFile>(path, text, &mut diags);
+                    common = take(&mut parsed.common, path, &mut diags);
                     if common.is_none() {
                         unloaded.push(path.clone());
                     }
@@ -697,13 +769,13 @@ fn assemble(
                     continue;
                 }
                 if *name == SERVICE_FILE {
-                    let manifest = parse_file::<ServiceFile>(path, text, &mut diags);
+                    let manifest = take(&mut parsed.manifests, path, &mut diags);
                     if manifest.is_none() {
                         unloaded.push(path.clone());
                     }
                     manifests.insert(folder, manifest);
                 } else if name.ends_with(".yaml") {
-                    by_folder.entry(folder).or_default().push((path.clone(), text.clone()));
+                    by_folder.entry(folder).or_default().push(path.clone());
                 } else {
                     let help = match name.strip_suffix(".yml") {
                         Some(stem) => format!("spec files end in `.yaml`: rename it `{stem}.yaml`"),
@@ -725,17 +797,6 @@ fn assemble(
             )),
         }
     }
-    // Operation files are independent: parse them all on every core; diagnostics are still
-    // reported in folder and file order below.
-    let all_ops: Vec<&(String, String)> = by_folder.values().flatten().collect();
-    let mut parsed: BTreeMap<String, (Option<Loaded<OperationFile>>, Diagnostics)> = all_ops
-        .iter()
-        .map(|(path, _)| path.clone())
-        .zip(crate::parallel::map(&all_ops, |(path, text)| {
-            let mut found = Diagnostics::default();
-            (parse_file::<OperationFile>(path, text, &mut found), found)
-        }))
-        .collect();
     let mut services = Vec::new();
     for (folder, op_files) in by_folder {
         let manifest = match manifests.remove(folder) {
@@ -751,10 +812,8 @@ fn assemble(
             }
         };
         let mut operations = Vec::new();
-        for (path, _) in op_files {
-            let (op, found) = parsed.remove(&path).unwrap_or_default();
-            diags.extend(found);
-            match op {
+        for path in op_files {
+            match take(&mut parsed.operations, &path, &mut diags) {
                 Some(op) => operations.push(op),
                 None => unloaded.push(path),
             }
