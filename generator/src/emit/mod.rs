@@ -33,9 +33,10 @@ pub struct EmittedFile {
     pub docs: Vec<Vec<String>>,
 }
 
-/// Starts the value of a placeholder doc attribute; a private-use character, so no
-/// documentation the generator writes starts with it.
-pub const DOC_PLACEHOLDER: char = '\u{E000}';
+/// Starts the value of a placeholder doc attribute: a control character, so no documentation
+/// line (each `""` or starting with a space) starts with it, and one proc-macro2 escapes
+/// without the Unicode table searches a private-use character cost (1.3% of all instructions).
+pub const DOC_PLACEHOLDER: char = '\u{1}';
 
 thread_local! {
     /// The documentation blocks of the file being emitted on this thread, while
