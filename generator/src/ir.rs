@@ -415,7 +415,11 @@ pub struct ExampleResponse {
 
 /// Builds the IR. Call only after [`crate::validate::validate`] accepted the set.
 pub fn build(set: &SpecSet) -> Crate {
-    let resolver = Resolver::new(set);
+    build_with(set, &Resolver::new(set))
+}
+
+/// [`build`] with the set's resolver made already (validation uses the same one).
+pub fn build_with<'s>(set: &'s SpecSet, resolver: &Resolver<'s>) -> Crate {
     let endpoints = set.common.as_ref().and_then(build_endpoints);
     let sets: &[EndpointSet] = endpoints.as_ref().map_or(&[], |e| &e.sets);
     // Services are built on every core; the error schemas of common they use are merged in
@@ -423,7 +427,7 @@ pub fn build(set: &SpecSet) -> Crate {
     let mut common_errors: Vec<(String, Format)> = Vec::new();
     let mut services: Vec<Service> = Vec::with_capacity(set.services.len());
     let built = parallel::map(&set.services, |service| {
-        build_service(&resolver, service, sets)
+        build_service(resolver, service, sets)
     });
     for (service, errors) in built {
         for (name, format) in errors {
@@ -434,7 +438,7 @@ pub fn build(set: &SpecSet) -> Crate {
     let mut common = set
         .common
         .as_ref()
-        .map(|common| build_common(&resolver, common, &common_errors));
+        .map(|common| build_common(resolver, common, &common_errors));
     mark_checked(common.as_mut(), &mut services);
     // IDs read the built operations; rotation reads the IDs and the models, common's included.
     let pairs: Vec<(&Service, &LoadedService)> = services.iter().zip(&set.services).collect();

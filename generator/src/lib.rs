@@ -55,12 +55,14 @@ pub struct Generated {
 pub fn generate(specs: &Path) -> Result<Generated, Diagnostics> {
     // Every file is read and every loaded file is checked, so one run reports every mistake.
     let (set, mut diagnostics) = load::load_partial(specs);
-    diagnostics.extend(validate::validate(&set));
+    let resolver = resolve::Resolver::new(&set);
+    diagnostics.extend(validate::validate_with(&set, &resolver));
     let (diagnostics, acknowledged) = validate::acknowledge(&set, diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let ir = ir::build(&set);
+    let ir = ir::build_with(&set, &resolver);
+    drop(resolver);
     let mut plan = Plan::new();
     let mut cli_plan = Plan::new();
     let mut failures = Diagnostics::default();

@@ -48,7 +48,11 @@ use names::ServiceNames;
 
 /// Checks the set; returns every error and warning found.
 pub fn validate(set: &SpecSet) -> Diagnostics {
-    let resolver = Resolver::new(set);
+    validate_with(set, &Resolver::new(set))
+}
+
+/// [`validate`] with the set's resolver made already (the IR uses the same one).
+pub fn validate_with<'s>(set: &'s SpecSet, resolver: &Resolver<'s>) -> Diagnostics {
     let mut out = Diagnostics::default();
     let common_complete = !set.unloaded.iter().any(|p| p == COMMON_FILE);
     if let Some(common) = &set.common {
@@ -56,7 +60,7 @@ pub fn validate(set: &SpecSet) -> Diagnostics {
             file: &common.path,
             text: &common.text,
             home: Home::Common,
-            resolver: &resolver,
+            resolver,
             out: &mut out,
             refs_complete: common_complete,
         };
@@ -87,13 +91,13 @@ pub fn validate(set: &SpecSet) -> Diagnostics {
         let prefix = format!("{}/", service.folder);
         let complete = common_complete && !set.unloaded.iter().any(|p| p.starts_with(&prefix));
         let mut out = Diagnostics::default();
-        validate_service(service, &resolver, complete, *earlier, &known, &mut out);
+        validate_service(service, resolver, complete, *earlier, &known, &mut out);
         out
     });
     for diagnostics in found {
         out.extend(diagnostics);
     }
-    references::cycles(set, &resolver, &mut out);
+    references::cycles(set, resolver, &mut out);
     rotation::overlaps(set, &mut out);
     out
 }
