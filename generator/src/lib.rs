@@ -89,6 +89,7 @@ pub fn generate(specs: &Path) -> Result<Generated, Diagnostics> {
             .map(|s| 1 + s.operations.len())
             .sum::<usize>();
     let features: Vec<String> = ir.services.iter().map(|s| s.folder.clone()).collect();
+    free_in_background((set, ir));
     Ok(Generated {
         plan,
         cli_plan,
@@ -97,6 +98,17 @@ pub fn generate(specs: &Path) -> Result<Generated, Diagnostics> {
         spec_files,
         features_block: manifest::features_block(&features),
     })
+}
+
+/// Frees `value` on a thread of its own. The spec set and the IR are trees of many small
+/// allocations: freeing them took the last 20 ms of a 1,000-operation run, on one core, while
+/// the caller's next step (writing files) leaves a core idle.
+fn free_in_background<T: Send + 'static>(value: T) {
+    // Detached: nothing waits for it. Should no thread start, `spawn` drops the closure, and
+    // `value` with it, right here.
+    let _detached = std::thread::Builder::new()
+        .name("codegen-free".into())
+        .spawn(move || drop(value));
 }
 
 /// Which crate a generated file belongs to.
