@@ -384,6 +384,44 @@ fn a_full_disk_in_either_crate_leaves_both_unchanged() {
     }
 }
 
+/// The real file system renames on several threads; one rename failing (over a folder, here)
+/// leaves the others done, every file whole and no temporary file, and says how many.
+#[test]
+fn a_failed_rename_on_the_real_file_system_leaves_every_file_whole() {
+    let (old, new) = old_and_new();
+    let dir = crate_with_hand_written_files();
+    let root = dir.path();
+    output::write(root, &old).expect("first write");
+    fs::remove_file(root.join("src/b/mod.rs")).expect("remove a generated file");
+    fs::create_dir_all(root.join("src/b/mod.rs/inside")).expect("a folder in its place");
+    let err = output::write(root, &new).expect_err("a rename over a folder fails");
+    let changed = new.len();
+    assert!(
+        err.starts_with(&format!(
+            "cannot replace {}",
+            root.join("src/b/mod.rs").display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{} of {changed} changed files were replaced",
+            changed - 1
+        )),
+        "{err}"
+    );
+    for (path, (content, _)) in tree(root) {
+        let rel = path.to_string_lossy().replace('\\', "/");
+        assert!(!rel.contains("codegen-tmp"), "temporary file left: {rel}");
+        if let Some(planned) = new.get(&rel) {
+            assert_eq!(content, planned.as_bytes(), "{rel} is not the new file");
+        }
+    }
+    fs::remove_dir_all(root.join("src/b/mod.rs")).expect("remove the folder");
+    output::write(root, &new).expect("write after the failure");
+    assert_eq!(output::check(root, &new), Ok(Vec::new()));
+}
+
 #[test]
 fn a_failed_rename_leaves_every_file_whole() {
     let (old, new) = old_and_new();
