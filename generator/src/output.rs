@@ -124,15 +124,14 @@ impl FileSystem for RealFs {
         file.sync_all()
     }
 
-    /// Each file is flushed to the disk before it counts as written. The waits for the disk
-    /// overlap instead of adding up: several writers per core, since a writer spends most of
-    /// its time waiting for its `sync_all`, not computing. Every file is written first and
-    /// then every file flushed: a flush also writes the file's folder and the block its
-    /// metadata shares with its neighbours', so flushing after each write wrote those again
-    /// for every file.
+    /// Each file is flushed to the disk before it counts as written. Every file is written
+    /// first, a thread per core (that part computes), then every file flushed, several threads
+    /// per core so that the waits for the disk overlap instead of adding up. Flushing right
+    /// after each write wrote again, for every file, what its neighbours' flushes write too
+    /// (its folder, the block its metadata shares with theirs).
     fn write_new_all(&mut self, files: &[(PathBuf, &[u8])]) -> Result<(), (usize, io::Error)> {
-        on_writers(files, |(path, content)| fs::write(path, content))?;
-        on_writers(files, |(path, _)| {
+        on_threads(files, 1, |(path, content)| fs::write(path, content))?;
+        on_threads(files, FLUSHERS_PER_CORE, |(path, _)| {
             // Opened again, not kept open: holding every file open would pass the usual limit
             // of 1,024 open files at about 1,000 operations. Opened for writing, which Windows
             // needs to flush a file.
@@ -147,9 +146,9 @@ impl FileSystem for RealFs {
         fs::rename(from, to)
     }
 
-    /// On several threads: one by one, the renames of 1,600 files took 16 ms on one core.
+    /// A thread per core: one by one, the renames of 1,600 files took 16 ms on one core.
     fn rename_all(&mut self, pairs: &[(&Path, &Path)]) -> Result<(), (usize, io::Error)> {
-        on_writers(pairs, |(from, to)| fs::rename(from, to))
+        on_threads(pairs, 1, |(from, to)| fs::rename(from, to))
     }
 
     fn remove_file(&mut self, path: &Path) -> io::Result<()> {
@@ -161,16 +160,17 @@ impl FileSystem for RealFs {
     }
 }
 
-/// Runs `each` on every item, on [`WRITERS_PER_CORE`] threads per core, each taking a run of
-/// items in order. Every thread finishes its run unless an item fails (so the caller can clean
-/// up); the error names the first failed item in order.
-fn on_writers<T: Sync>(
+/// Runs `each` on every item, on `per_core` threads per core, each taking a run of items in
+/// order. Every thread finishes its run unless an item fails (so the caller can clean up); the
+/// error names the first failed item in order.
+fn on_threads<T: Sync>(
     items: &[T],
+    per_core: usize,
     each: impl Fn(&T) -> io::Result<()> + Sync,
 ) -> Result<(), (usize, io::Error)> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .saturating_mul(WRITERS_PER_CORE)
+        .saturating_mul(per_core)
         .min(items.len())
         .max(1);
     let chunk = items.len().div_ceil(workers).max(1);
@@ -199,9 +199,10 @@ fn on_writers<T: Sync>(
     })
 }
 
-/// Writers per core in [`RealFs::write_new_all`]: at 1,000 operations (1,607 files) eight per
-/// core cut the bench's write stage by about a third on this project's 2-core VM (BENCHMARKS.md).
-const WRITERS_PER_CORE: usize = 8;
+/// Threads per core flushing files in [`RealFs::write_new_all`]: at 1,000 operations (1,607
+/// files) eight per core cut the bench's write stage by about a third on this project's 2-core
+/// VM (BENCHMARKS.md).
+const FLUSHERS_PER_CORE: usize = 8;
 
 /// Suffix of the temporary files write mode stages new content in.
 const TEMP_SUFFIX: &str = ".codegen-tmp";
